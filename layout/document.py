@@ -1,0 +1,84 @@
+"""The page as typed data once its sources are loaded and validated.
+
+Every later stage takes these frozen objects, never raw YAML or Markdown, so
+each stage can be tested on hand-made values.  `file` and `line` travel with
+the text so that a problem found late (a character no font has, copy that does
+not fit) can still point at the line the author wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one style; `**bold**` in the body gives bold spans."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A body paragraph or a `### ` crosshead (小标题)."""
+
+    kind: Literal["paragraph", "crosshead"]
+    spans: tuple[Span, ...]
+    line: int  # 1-based line of the block's first line in its file
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path
+    width_px: int
+    height_px: int
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    file: Path
+    headline: str
+    kicker: str | None = None
+    subhead: str | None = None
+    byline: str | None = None
+    images: tuple[Image, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    slug: str = ""  # file stem, used for ids and messages
+
+
+@dataclass(frozen=True)
+class Banner:
+    title: str
+    kicker: str | None = None
+    subtitle: str | None = None
+
+
+@dataclass(frozen=True)
+class Credits:
+    lines: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    designer: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    directory: Path
+    paper: str
+    date: date
+    number: int  # 版次
+    articles: tuple[Article, ...]
+    section: str | None = None
+    format: Literal["broadsheet", "tabloid"] = "broadsheet"
+    banner: Banner | None = None
+    lede: tuple[str, ...] = ()  # paragraphs
+    credits: Credits = field(default_factory=Credits)
