@@ -1,0 +1,183 @@
+"""Font roles: resolve them on this machine, measure with them, check coverage.
+
+Line breaking happens in Python (see `linebreak.py`), so widths must come
+from the very font files Pango will draw with: we ask fontconfig for each
+family, load the file with HarfBuzz and shape with the same features the CSS
+asks for.  A role is a chain of families; like Pango, a character the first
+family lacks is taken from the next one.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import uharfbuzz as hb
+import yaml
+
+from .errors import FontError, Problem, SetupError
+
+ROLES_FILE = Path(__file__).resolve().parent.parent / "fonts" / "roles.yaml"
+
+# Features the stylesheet turns off (font-kerning: none; font-variant-ligatures:
+# none), so that a run's width is the same however the renderer splits it.
+BASE_FEATURES = {"kern": False, "liga": False, "clig": False}
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    file: Path
+    index: int
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    weight: int
+    faces: tuple[Face, ...]
+
+    @property
+    def css_families(self) -> str:
+        return ", ".join(f'"{face.family}"' for face in self.faces)
+
+
+def _fontconfig_weight(css_weight: int) -> int:
+    return 200 if css_weight >= 600 else 80
+
+
+def _resolve_face(family: str, weight: int) -> Face:
+    pattern = f"{family}:weight={_fontconfig_weight(weight)}"
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{family}|%{file}|%{index}", pattern],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SetupError(
+            Problem(f"fontconfig is not usable ({error})", hint="run ./setup.sh")
+        ) from error
+    families, file, index = found.split("|")
+    if family not in families.split(","):
+        raise SetupError(
+            Problem(
+                f"font family {family!r} is not installed (fontconfig offers {families!r})",
+                field="fonts",
+                hint="run ./setup.sh, which installs Debian's CJK font packages",
+            )
+        )
+    return Face(family, Path(file), int(index))
+
+
+@functools.cache
+def load_roles(roles_file: Path = ROLES_FILE) -> dict[str, Role]:
+    """Every role of `fonts/roles.yaml`, resolved to installed font files."""
+    config = yaml.safe_load(roles_file.read_text(encoding="utf-8"))
+    return {
+        name: Role(
+            name,
+            spec["weight"],
+            tuple(_resolve_face(family, spec["weight"]) for family in spec["families"]),
+        )
+        for name, spec in config.items()
+    }
+
+
+@functools.cache
+def _hb_font(face: Face) -> hb.Font:
+    blob = hb.Blob.from_file_path(str(face.file))
+    return hb.Font(hb.Face(blob, face.index))
+
+
+@functools.cache
+def _upem(face: Face) -> int:
+    return _hb_font(face).face.upem
+
+
+@functools.cache
+def covers(face: Face, char: str) -> bool:
+    return _hb_font(face).get_nominal_glyph(ord(char)) is not None
+
+
+def face_for(role: Role, char: str) -> Face | None:
+    """The face Pango will draw `char` with: the first of the chain that has it."""
+    for face in role.faces:
+        if covers(face, char):
+            return face
+    return None
+
+
+@functools.cache
+def _shape_width(face: Face, text: str, halt: bool) -> float:
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.language = "zh-Hans"
+    features = dict(BASE_FEATURES, halt=halt)
+    hb.shape(_hb_font(face), buf, features)
+    return sum(p.x_advance for p in buf.glyph_positions) / _upem(face)
+
+
+def width(role: Role, text: str, *, halt: bool = False) -> float:
+    """Advance width of `text` in em, as Pango will set it in `role`.
+
+    Text is split where the face changes, as Pango itemises it; `halt`
+    sets punctuation half-width (the OpenType feature the CSS also applies).
+    """
+    total = 0.0
+    run, run_face = "", None
+    for char in text:
+        face = face_for(role, char) or role.faces[0]
+        if face != run_face and run:
+            total += _shape_width(run_face, run, halt)
+            run = ""
+        run, run_face = run + char, face
+    if run:
+        total += _shape_width(run_face, run, halt)
+    return total
+
+
+def missing_characters(role: Role, text: str) -> list[str]:
+    """Characters of `text` that no face of the role can draw (would print as tofu)."""
+    return sorted({c for c in text if not c.isspace() and face_for(role, c) is None})
+
+
+def check_coverage(items: Iterable[tuple[Role, str, Problem]]) -> None:
+    """Raise one FontError listing every character no font of its role has.
+
+    Each item is (role, text, where): `where` locates the text in the sources.
+    """
+    problems = []
+    for role, text, where in items:
+        for char in missing_characters(role, text):
+            problems.append(
+                Problem(
+                    f"character {char!r} (U+{ord(char):04X}) is in no font of the "
+                    f"{role.name!r} role ({', '.join(f.family for f in role.faces)})",
+                    file=where.file,
+                    line=where.line,
+                    field=where.field,
+                    hint="replace the character, or add a font that has it to fonts/roles.yaml",
+                )
+            )
+    if problems:
+        raise FontError(problems)
+
+
+def require_fast_subsetting() -> None:
+    """Refuse to run WeasyPrint's fontTools fallback, ~40x slower on CJK fonts."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415 (heavy import)
+
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        raise SetupError(
+            Problem(
+                "WeasyPrint cannot find libharfbuzz-subset (>= 4.1) and would subset the "
+                "CJK fonts with fontTools, taking seconds per page",
+                hint="run ./setup.sh, or: apt-get install libharfbuzz-subset0",
+            )
+        )

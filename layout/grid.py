@@ -1,0 +1,103 @@
+"""Page formats and the grid every element is placed on.
+
+A Chinese newspaper page is built on two grids: columns a whole number of
+body characters wide, separated by one-character gutters, and lines of a
+fixed pitch (the baseline grid).  Every module is whole columns wide and
+whole lines high, so body text stays on the grid across the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM = 72 / 25.4  # points per millimetre
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    trim_mm: tuple[float, float]  # width, height
+    columns: int
+    chars: int  # body characters per column
+    body_pt: float  # 小五 9 pt, the usual newspaper body size
+    pitch: float  # line pitch as a multiple of the body size
+    margin_top_mm: float  # above the running head
+    margin_bottom_mm: float
+
+
+FORMATS = {
+    # 对开: 8 columns of 13 characters, about 390 × 540 mm
+    "broadsheet": Format("broadsheet", (390, 540), 8, 13, 9.0, 1.55, 14, 16),
+    # 4开: 5 columns of 14 characters, about 270 × 390 mm
+    "tabloid": Format("tabloid", (270, 390), 5, 14, 9.0, 1.45, 12, 13),
+}
+
+RUNNING_HEAD_PT = 30.0  # 报眉 band above the type area, rule included
+
+
+@dataclass(frozen=True)
+class Grid:
+    format: Format
+    rows: int  # lines in a full column of the type area
+
+    @classmethod
+    def for_format(cls, name: str) -> Grid:
+        fmt = FORMATS[name]
+        height = fmt.trim_mm[1] * MM
+        available = height - (fmt.margin_top_mm + fmt.margin_bottom_mm) * MM - RUNNING_HEAD_PT
+        return cls(fmt, int(available // (fmt.body_pt * fmt.pitch)))
+
+    @property
+    def columns(self) -> int:
+        return self.format.columns
+
+    @property
+    def em(self) -> float:
+        return self.format.body_pt
+
+    @property
+    def line(self) -> float:
+        """Line pitch in points."""
+        return self.format.body_pt * self.format.pitch
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        width, height = self.format.trim_mm
+        return width * MM, height * MM
+
+    @property
+    def column_width(self) -> float:
+        return self.format.chars * self.em
+
+    @property
+    def gutter(self) -> float:
+        return self.em
+
+    def span_width(self, columns: int) -> float:
+        """Width in points of `columns` adjacent columns and the gutters between them."""
+        return columns * self.column_width + (columns - 1) * self.gutter
+
+    @property
+    def type_width(self) -> float:
+        return self.span_width(self.columns)
+
+    @property
+    def type_height(self) -> float:
+        return self.rows * self.line
+
+    @property
+    def left(self) -> float:
+        """Left edge of the type area: centred on the page."""
+        return (self.page_size[0] - self.type_width) / 2
+
+    @property
+    def top(self) -> float:
+        return self.format.margin_top_mm * MM + RUNNING_HEAD_PT
+
+    def x(self, column: int) -> float:
+        """Left edge of a 0-based column."""
+        return self.left + column * (self.column_width + self.gutter)
+
+    def y(self, row: int) -> float:
+        """Top of a 0-based line of the type area."""
+        return self.top + row * self.line

@@ -1,0 +1,361 @@
+"""Chinese line breaking and inter-character justification (W3C clreq).
+
+WeasyPrint justifies by stretching spaces, and Chinese has none; Pango knows
+only the basic UAX #14 rules.  So we break lines ourselves, on font widths
+measured with HarfBuzz, and hand the renderer finished lines: each unit of
+text with the extra space to set after it.  The renderer never re-breaks a
+line, so the number of lines measured here is the number printed.
+
+The rules, in clreq's terms:
+- a line never starts with a closing mark or a pause/stop mark, and never
+  ends with an opening mark; `——` and `……` are never split;
+- adjacent punctuation is compressed (`。”` is 1.5 em, not 2), and a closing
+  mark at the end of a line is set half-width;
+- when a line cannot take the next cluster, it either compresses punctuation
+  to take it (push in) or leaves it for the next line and expands (push out),
+  whichever changes the line less;
+- extra space goes between characters, never inside a Latin word or number;
+  about ¼ em separates Han from Latin letters and digits;
+- a paragraph's last line never holds a single character.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .document import Span
+
+# text, bold, halt -> advance width in em
+Measure = Callable[[str, bool, bool], float]
+
+OPENING = set("（［｛〔〈《「『【〖〘“‘")
+CLOSING = set("）］｝〕〉》」』】〗〙”’")
+STOPS = set("、。，．：；？！")
+NO_START_OTHER = set("々〻ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・·")
+REPEATED = set("—…")  # a run of these is one unbreakable unit: `——`, `……`
+
+AUTOSPACE = 0.25  # em between Han and Latin letters or digits
+AUTOSPACE_MIN = 0.125  # ... when a line is tight
+EPSILON = 1e-6
+
+
+class Kind(Enum):
+    HAN = "han"  # ideographs, kana, full-width forms: one em, breakable around
+    OPEN = "open"
+    CLOSE = "close"  # closing brackets and quotes, pause/stop marks
+    NO_START = "no_start"  # iteration marks, small kana, middle dots
+    RUN = "run"  # —— or ……
+    LATIN = "latin"  # a word or number: never broken, never spaced inside
+    SPACE = "space"
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    bold: bool
+    kind: Kind
+    width: float
+    halt_width: float  # width when set half-width (== width if not compressible)
+
+    @property
+    def compressible(self) -> bool:
+        return self.halt_width < self.width - EPSILON
+
+    @property
+    def is_cjk(self) -> bool:
+        return self.kind in (Kind.HAN, Kind.OPEN, Kind.CLOSE, Kind.NO_START, Kind.RUN)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A unit as set in its line: half-width or not, and the space after it."""
+
+    text: str
+    bold: bool
+    kind: Kind
+    halt: bool
+    width: float
+    gap: float  # em after this piece (0 for the last)
+
+
+@dataclass(frozen=True)
+class Line:
+    pieces: tuple[Piece, ...]
+    indent: float  # em before the first piece
+    measure: float  # em available after the indent
+    final: bool  # the paragraph's last line: not justified
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    @property
+    def width(self) -> float:
+        """Set width in em, up to the end of the last visible piece."""
+        visible = _trim_space(self.pieces)
+        return sum(p.width + p.gap for p in visible) - (visible[-1].gap if visible else 0.0)
+
+
+_KINDS = (
+    (OPENING, Kind.OPEN),
+    (CLOSING | STOPS, Kind.CLOSE),
+    (NO_START_OTHER, Kind.NO_START),
+    (REPEATED, Kind.RUN),
+)
+
+
+def kind_of(char: str) -> Kind:
+    if char.isspace():
+        return Kind.SPACE
+    for chars, kind in _KINDS:
+        if char in chars:
+            return kind
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return Kind.HAN
+    return Kind.LATIN
+
+
+def units_of(spans: Sequence[Span], measure: Measure) -> list[Unit]:
+    """Split styled text into the atoms that lines are made of."""
+    units: list[Unit] = []
+    for span in spans:
+        chunks: list[tuple[str, Kind]] = []
+        for char in span.text:
+            kind = kind_of(char)
+            if chunks and _joins(chunks[-1], char, kind):
+                chunks[-1] = (chunks[-1][0] + char, kind)
+            else:
+                chunks.append((char, kind))
+        for text, kind in chunks:
+            full = measure(text, span.bold, False)
+            halt = measure(text, span.bold, True) if kind in (Kind.OPEN, Kind.CLOSE) else full
+            units.append(Unit(text, span.bold, kind, full, halt))
+    return units
+
+
+def _joins(previous: tuple[str, Kind], char: str, kind: Kind) -> bool:
+    text, previous_kind = previous
+    if kind is Kind.LATIN:
+        return previous_kind is Kind.LATIN
+    return kind is Kind.RUN and previous_kind is Kind.RUN and text[-1] == char
+
+
+def _may_break(before: Unit, after: Unit) -> bool:
+    if after.kind in (Kind.CLOSE, Kind.NO_START, Kind.SPACE):
+        return False
+    return before.kind is not Kind.OPEN
+
+
+def clusters_of(units: Sequence[Unit]) -> list[list[Unit]]:
+    """Group units between which a line may not break."""
+    clusters: list[list[Unit]] = []
+    for unit in units:
+        if clusters and not _may_break(clusters[-1][-1], unit):
+            clusters[-1].append(unit)
+        else:
+            clusters.append([unit])
+    return clusters
+
+
+def _is_punct(unit: Unit) -> bool:
+    return unit.kind in (Kind.OPEN, Kind.CLOSE)
+
+
+def _autospaced(a: Unit, b: Unit) -> bool:
+    return (a.kind is Kind.HAN and b.kind is Kind.LATIN) or (
+        a.kind is Kind.LATIN and b.kind is Kind.HAN
+    )
+
+
+def _trim_space(pieces: Sequence[Piece]) -> Sequence[Piece]:
+    end = len(pieces)
+    while end and pieces[end - 1].kind is Kind.SPACE:
+        end -= 1
+    return pieces[:end]
+
+
+@dataclass
+class _Draft:
+    """A candidate line: which units are half-width and what gaps they get."""
+
+    units: list[Unit]
+    halt: list[bool]
+    gaps: list[float]
+
+    @classmethod
+    def natural(cls, units: list[Unit], *, line_end: bool) -> _Draft:
+        halt = [False] * len(units)
+        for i, unit in enumerate(units):
+            if not unit.compressible:
+                continue
+            after = units[i + 1] if i + 1 < len(units) else None
+            before = units[i - 1] if i else None
+            if unit.kind is Kind.CLOSE and after is not None and _is_punct(after):
+                halt[i] = True  # 。” ，“ ）。: the first closes up to its neighbour
+            elif (
+                unit.kind is Kind.OPEN
+                and before is not None
+                and _is_punct(before)
+                and not halt[i - 1]
+            ):
+                halt[i] = True  # “《: the second closes up
+        visible = len(_trim_units(units))
+        if line_end and visible and units[visible - 1].kind is Kind.CLOSE:
+            halt[visible - 1] = units[visible - 1].compressible
+        gaps = [AUTOSPACE if _autospaced(a, b) else 0.0 for a, b in itertools.pairwise(units)]
+        return cls(units, halt, [*gaps, 0.0])
+
+    @property
+    def visible(self) -> int:
+        return len(_trim_units(self.units))
+
+    @property
+    def width(self) -> float:
+        n = self.visible
+        widths = sum(
+            u.halt_width if h else u.width
+            for u, h in zip(self.units[:n], self.halt[:n], strict=True)
+        )
+        return widths + sum(self.gaps[: max(n - 1, 0)])
+
+    def shrinkable(self) -> float:
+        """How much narrower the line can be made by compressing punctuation and autospace."""
+        n = self.visible
+        gaps = sum(g - AUTOSPACE_MIN for g in self.gaps[: max(n - 1, 0)] if g > AUTOSPACE_MIN)
+        halts = sum(
+            u.width - u.halt_width
+            for u, h in zip(self.units[:n], self.halt[:n], strict=True)
+            if u.kind is Kind.CLOSE and u.compressible and not h
+        )
+        return gaps + halts
+
+    def shrink(self, amount: float) -> None:
+        """Narrow by at least `amount`: autospace first, then punctuation from the right."""
+        n = self.visible
+        for i in range(n - 1):
+            if amount <= EPSILON:
+                return
+            take = min(self.gaps[i] - AUTOSPACE_MIN, amount)
+            if take > 0:
+                self.gaps[i] -= take
+                amount -= take
+        for i in reversed(range(n)):
+            if amount <= EPSILON:
+                return
+            unit = self.units[i]
+            if unit.kind is Kind.CLOSE and unit.compressible and not self.halt[i]:
+                self.halt[i] = True
+                amount -= unit.width - unit.halt_width
+
+    def justify(self, measure: float) -> None:
+        """Spread what is left of the measure evenly over the gaps between visible units."""
+        n = self.visible
+        extra = measure - self.width
+        if n > 1 and extra > EPSILON:
+            share = extra / (n - 1)
+            for i in range(n - 1):
+                self.gaps[i] += share
+
+    def pieces(self) -> tuple[Piece, ...]:
+        n = self.visible
+        return tuple(
+            Piece(
+                u.text,
+                u.bold,
+                u.kind,
+                h,
+                u.halt_width if h else u.width,
+                self.gaps[i] if i < n - 1 else 0.0,
+            )
+            for i, (u, h) in enumerate(zip(self.units, self.halt, strict=True))
+        )
+
+
+def _trim_units(units: Sequence[Unit]) -> Sequence[Unit]:
+    end = len(units)
+    while end and units[end - 1].kind is Kind.SPACE:
+        end -= 1
+    return units[:end]
+
+
+def _flatten(clusters: Sequence[list[Unit]]) -> list[Unit]:
+    return [unit for cluster in clusters for unit in cluster]
+
+
+def _split_oversized(clusters: list[list[Unit]], measure: float, em: Measure) -> list[list[Unit]]:
+    """Last resort for a cluster wider than a whole line (a long URL): break it by character."""
+    result = []
+    for cluster in clusters:
+        if _Draft.natural(cluster, line_end=True).width <= measure + EPSILON:
+            result.append(cluster)
+            continue
+        for unit in cluster:
+            for char in unit.text:
+                width = em(char, unit.bold, False)
+                result.append([Unit(char, unit.bold, unit.kind, width, width)])
+    return result
+
+
+def break_paragraph(
+    spans: Sequence[Span],
+    measure: float,
+    em: Measure,
+    *,
+    indent: float = 0.0,
+    justify: bool = True,
+) -> list[Line]:
+    """Break one paragraph into lines of `measure` em, the first indented by `indent` em."""
+    clusters = _split_oversized(clusters_of(units_of(spans, em)), measure - indent, em)
+    breaks: list[tuple[int, int]] = []  # cluster ranges, one a line
+    start = 0
+    while start < len(clusters):
+        available = measure - (indent if not breaks else 0.0)
+        end = start + 1
+        while (
+            end < len(clusters)
+            and _Draft.natural(_flatten(clusters[start : end + 1]), line_end=True).width
+            <= available + EPSILON
+        ):
+            end += 1
+        if end < len(clusters) and _push_in(clusters[start : end + 1], available):
+            end += 1
+        breaks.append((start, end))
+        start = end
+    breaks = _avoid_orphan(breaks, clusters)
+    lines = []
+    for number, (start, end) in enumerate(breaks):
+        final = number == len(breaks) - 1
+        available = measure - (indent if number == 0 else 0.0)
+        draft = _Draft.natural(_flatten(clusters[start:end]), line_end=not final)
+        if draft.width > available + EPSILON:
+            draft.shrink(draft.width - available)
+        if justify and not final:
+            draft.justify(available)
+        lines.append(Line(draft.pieces(), indent if number == 0 else 0.0, available, final))
+    return lines
+
+
+def _push_in(clusters: Sequence[list[Unit]], available: float) -> bool:
+    """Whether taking one more cluster by compression beats leaving it to the next line."""
+    with_next = _Draft.natural(_flatten(clusters), line_end=True)
+    without = _Draft.natural(_flatten(clusters[:-1]), line_end=True)
+    overflow = with_next.width - available
+    return overflow <= with_next.shrinkable() + EPSILON and overflow < available - without.width
+
+
+def _avoid_orphan(
+    breaks: list[tuple[int, int]], clusters: Sequence[list[Unit]]
+) -> list[tuple[int, int]]:
+    """Pull one cluster down so the last line holds more than one character."""
+    if len(breaks) < 2:
+        return breaks
+    start, end = breaks[-1]
+    last = [u for u in _flatten(clusters[start:end]) if u.kind in (Kind.HAN, Kind.LATIN)]
+    previous_start, _ = breaks[-2]
+    if len(last) > 1 or start - previous_start < 3:
+        return breaks
+    return [*breaks[:-2], (previous_start, start - 1), (start - 1, end)]

@@ -1,0 +1,173 @@
+"""Measure text with the fonts it will be drawn in: body lines, headlines, ledes.
+
+Bridges `fonts` (widths from HarfBuzz) and `linebreak` (where lines end) for
+the composer, which only needs to know how many lines a piece of text takes
+at a given width and size.  Results are cached: the composer asks the same
+questions many times while it searches.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from . import fonts, linebreak
+from .document import Block, Span
+from .grid import Grid
+from .linebreak import Line
+
+PHRASE_GAP = 0.75  # em added to a space between headline phrases (CSS word-spacing)
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """One grid line of a module's body: a line of a paragraph or of a crosshead."""
+
+    line: Line
+    style: Literal["body", "crosshead"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Display text (headline, kicker, subhead, banner) broken into lines at one size."""
+
+    role: str  # a font role of fonts/roles.yaml
+    size: float  # pt
+    leading: float  # line pitch as a multiple of size
+    lines: tuple[str, ...]
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * self.leading
+
+
+class Typesetter:
+    """Answers 'how does this text set?' for one grid and one set of font roles."""
+
+    def __init__(self, roles: dict[str, fonts.Role], grid: Grid) -> None:
+        self.roles = roles
+        self.grid = grid
+
+    def measure_for(self, role: str, bold_role: str | None = None) -> linebreak.Measure:
+        regular = self.roles[role]
+        bold = self.roles[bold_role or role]
+
+        def em(text: str, is_bold: bool, halt: bool) -> float:
+            return fonts.width(bold if is_bold else regular, text, halt=halt)
+
+        return em
+
+    @functools.cached_property
+    def _body_em(self) -> linebreak.Measure:
+        return self.measure_for("body", "body_bold")
+
+    @functools.cached_property
+    def _crosshead_em(self) -> linebreak.Measure:
+        return self.measure_for("headline")
+
+    def body(self, blocks: tuple[Block, ...]) -> tuple[BodyRow, ...]:
+        """An article's body at the column measure: the same at any module width."""
+        return _body_rows(self, blocks)
+
+    def text_width(self, role: str, text: str) -> float:
+        """Width in em of a display line; spaces between phrases are widened."""
+        return fonts.width(self.roles[role], text) + PHRASE_GAP * text.count(" ")
+
+    def heading(
+        self,
+        text: str,
+        role: str,
+        sizes: tuple[float, ...],
+        width_pt: float,
+        *,
+        leading: float = 1.25,
+        max_lines: int = 2,
+    ) -> Heading:
+        """The largest size of `sizes` at which `text` sets in at most `max_lines` lines.
+
+        Lines break at the spaces between phrases when they can at any size (a
+        Chinese headline keeps its phrases whole), else between characters,
+        balanced so that no line is left with a single character.
+        Falls back to the smallest size with as many lines as it needs.
+        """
+        for by_phrase in (True, False):
+            for size in sizes:
+                lines = self._display_lines(text, role, width_pt / size, max_lines, by_phrase)
+                if lines is not None:
+                    return Heading(role, size, leading, lines)
+        size = sizes[-1]
+        return Heading(role, size, leading, self._greedy_lines(text, role, width_pt / size))
+
+    def _display_lines(
+        self, text: str, role: str, measure: float, max_lines: int, by_phrase: bool
+    ) -> tuple[str, ...] | None:
+        if self.text_width(role, text) <= measure:
+            return (text,)
+        parts, joiner = (text.split(" "), " ") if by_phrase else (list(text.replace(" ", "")), "")
+        for count in range(2, max_lines + 1):
+            lines = _balanced_split(parts, count, joiner, lambda s: self.text_width(role, s))
+            if lines and all(self.text_width(role, line) <= measure for line in lines):
+                return lines
+        return None
+
+    def _greedy_lines(self, text: str, role: str, measure: float) -> tuple[str, ...]:
+        """Display text too long for `max_lines`: fill lines one character at a time."""
+        lines = [""]
+        for char in text:
+            if lines[-1] and self.text_width(role, lines[-1] + char) > measure:
+                lines.append("")
+            lines[-1] += char
+        return tuple(line.strip() for line in lines)
+
+    def paragraph_lines(
+        self, text: str, role: str, size: float, width_pt: float, *, indent: float = 2.0
+    ) -> tuple[Line, ...]:
+        """A paragraph set justified at `size` in whole characters of `width_pt`."""
+        measure = math.floor(width_pt / size)
+        return tuple(
+            linebreak.break_paragraph((Span(text),), measure, self.measure_for(role), indent=indent)
+        )
+
+
+@functools.cache
+def _body_rows(typesetter: Typesetter, blocks: tuple[Block, ...]) -> tuple[BodyRow, ...]:
+    chars = typesetter.grid.format.chars
+    rows: list[BodyRow] = []
+    for block in blocks:
+        if block.kind == "crosshead":
+            lines = linebreak.break_paragraph(
+                block.spans, chars, typesetter._crosshead_em, justify=False
+            )
+            rows.extend(BodyRow(line, "crosshead") for line in lines)
+        else:
+            lines = linebreak.break_paragraph(block.spans, chars, typesetter._body_em, indent=2.0)
+            rows.extend(BodyRow(line, "body") for line in lines)
+    return tuple(rows)
+
+
+def _balanced_split(parts, count, joiner, width) -> tuple[str, ...] | None:
+    """Split `parts` into `count` lines of the most even width, each of two parts or more
+    where there are enough parts (no lone character on a line)."""
+    n = len(parts)
+    if n < count:
+        return None
+    minimum = 2 if n >= 2 * count else 1
+    best: tuple[float, tuple[str, ...]] | None = None
+
+    def search(start: int, left: int, acc: tuple[str, ...]) -> None:
+        nonlocal best
+        if left == 1:
+            if n - start < minimum:
+                return
+            lines = (*acc, joiner.join(parts[start:]))
+            score = max(width(line) for line in lines)
+            if best is None or score < best[0]:
+                best = (score, lines)
+            return
+        for end in range(start + minimum, n - minimum * (left - 1) + 1):
+            search(end, left - 1, (*acc, joiner.join(parts[start:end])))
+
+    search(0, count, ())
+    return best[1] if best else None

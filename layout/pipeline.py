@@ -1,0 +1,111 @@
+"""The build, stage by stage: each takes the previous stage's typed output.
+
+load & validate (sources) → normalise → fonts & coverage → measure & compose
+→ template → render → check → write.  Only `build` does I/O at its edges:
+it reads the page directory and writes the PDF, atomically, after the check
+has passed, so a page that fails any stage leaves nothing at the output.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import fonts
+from .check import Report, check_pdf
+from .compose import Layout, compose
+from .document import Article, Page
+from .errors import Problem
+from .grid import Grid
+from .measure import Typesetter
+from .normalise import normalise_page
+from .render import render_pdf
+from .sources import load_page
+from .template import render_html
+from .write import write_atomically
+
+
+@dataclass
+class Build:
+    """What one build produced, for the command line and the tests."""
+
+    page: Page
+    layout: Layout
+    pdf: bytes
+    report: Report
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _coverage_items(page: Page, roles: dict[str, fonts.Role]):
+    """Every piece of text with the role that draws it and where it came from."""
+    yield from _page_texts(page, roles)
+    for article in page.articles:
+        yield from _article_texts(article, roles)
+
+
+def _page_texts(page: Page, roles: dict[str, fonts.Role]):
+    yaml_file = page.directory / "page.yaml"
+    if page.banner:
+        for name, text in vars(page.banner).items():
+            if text:
+                role = "banner" if name == "title" else "kai"
+                yield roles[role], text, Problem("", yaml_file, field=f"headline.{name}")
+    for number, text in enumerate(page.lede):
+        yield roles["kai"], text, Problem("", yaml_file, field=f"lede paragraph {number + 1}")
+    credits = page.credits
+    for text in (*credits.lines, *credits.editors, credits.designer or ""):
+        yield roles["kai"], text, Problem("", yaml_file, field="credits")
+    yield roles["sans"], page.paper + (page.section or ""), Problem("", yaml_file, field="paper")
+
+
+def _article_texts(article: Article, roles: dict[str, fonts.Role]):
+    yield roles["headline"], article.headline, Problem("", article.file, field="headline")
+    for name in ("kicker", "subhead", "byline"):
+        text = getattr(article, name)
+        if text:
+            yield roles["kai"], text, Problem("", article.file, field=name)
+    for image in article.images:
+        for text in (image.caption, image.credit):
+            if text:
+                yield roles["kai"], text, Problem("", article.file, field="images")
+    for block in article.blocks:
+        for span in block.spans:
+            if block.kind == "crosshead":
+                role = "headline"
+            else:
+                role = "body_bold" if span.bold else "body"
+            yield roles[role], span.text, Problem("", article.file, block.line, "body")
+
+
+def build(
+    directory: Path, output: Path | None = None, *, clock: Callable[[], float] = time.perf_counter
+) -> Build:
+    """Build one page directory; write the PDF to `output` if given and the page passes."""
+    timings: dict[str, float] = {}
+    started = clock()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = clock()
+        timings[stage] = now - started
+        started = now
+
+    page = normalise_page(load_page(directory))
+    lap("load")
+    roles = fonts.load_roles()
+    fonts.check_coverage(_coverage_items(page, roles))
+    lap("fonts")
+    grid = Grid.for_format(page.format)
+    layout = compose(page, grid, Typesetter(roles, grid))
+    lap("compose")
+    html = render_html(page, layout, roles)
+    pdf = render_pdf(html, directory)
+    lap("render")
+    report = check_pdf(pdf, page, layout)
+    lap("check")
+    if output is not None:
+        write_atomically(output, pdf)
+        lap("write")
+    return Build(page, layout, pdf, report, timings)

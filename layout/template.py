@@ -1,0 +1,122 @@
+"""Turn a composed layout into HTML: every element absolutely placed on the grid.
+
+The composer has already decided every line break and every gap, so the HTML
+is a drawing, not a flow: each line is a non-wrapping block and the space
+between characters is CSS `letter-spacing` (or `margin-right` after a Latin
+word, `——` or `……`, which must not be spaced inside).  The PDF text layer
+therefore holds exactly the article's characters.  Jinja2 autoescapes, so
+whatever an author typed prints as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from .compose import Box, Layout
+from .document import Page
+from .fonts import Role
+from .linebreak import Kind, Line, Piece
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a line drawn with one style: what a `<span>` of the template holds."""
+
+    text: str
+    bold: bool
+    halt: bool  # set half-width with the OpenType `halt` feature
+    spacing: float  # letter-spacing in pt, added after every character
+    after: float  # margin-right in pt, after the whole run
+
+
+def segments(line: Line, em: float) -> tuple[Segment, ...]:
+    """Group a line's pieces into as few uniformly spaced runs as possible."""
+    result: list[Segment] = []
+    for piece in line.pieces:
+        gap = round(piece.gap * em, 3)
+        if _kept_together(piece):
+            segment = Segment(piece.text, piece.bold, piece.halt, 0.0, gap)
+        else:
+            segment = Segment(piece.text, piece.bold, piece.halt, gap, 0.0)
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and not (last.halt or segment.halt)
+            and last.after == segment.after == 0.0
+            and last.spacing == segment.spacing
+            and last.bold == segment.bold
+        ):
+            result[-1] = Segment(last.text + segment.text, last.bold, False, last.spacing, 0.0)
+        else:
+            result.append(segment)
+    return tuple(result)
+
+
+def _kept_together(piece: Piece) -> bool:
+    """Runs whose characters must not be spaced apart: Latin words, numbers, —— and ……."""
+    return piece.kind in (Kind.LATIN, Kind.RUN, Kind.SPACE)
+
+
+def _box_style(layout: Layout, box: Box) -> str:
+    grid = layout.grid
+    return (
+        f"left:{grid.x(box.column):.3f}pt;top:{grid.y(box.row):.3f}pt;"
+        f"width:{grid.span_width(box.columns):.3f}pt;height:{box.rows * grid.line:.3f}pt"
+    )
+
+
+def _rule_style(layout: Layout, kind: str, box: Box) -> str:
+    grid = layout.grid
+    if kind == "h":
+        middle = grid.y(box.row) + grid.line / 2
+        return (
+            f"left:{grid.x(box.column):.3f}pt;top:{middle:.3f}pt;"
+            f"width:{grid.span_width(box.columns):.3f}pt"
+        )
+    x = grid.x(box.column) - grid.gutter / 2
+    return f"left:{x:.3f}pt;top:{grid.y(box.row):.3f}pt;height:{box.rows * grid.line:.3f}pt"
+
+
+def running_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["segments"] = segments
+    return env
+
+
+def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
+    """The page as an HTML document for WeasyPrint."""
+    grid = layout.grid
+    width, height = grid.page_size
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            page=page,
+            layout=layout,
+            grid=grid,
+            roles=roles,
+            page_width=width,
+            page_height=height,
+            running_date=running_date(page.date),
+            box=lambda b: _box_style(layout, b),
+            rule=lambda kind, b: _rule_style(layout, kind, b),
+            column_x=lambda module, index: index * (grid.column_width + grid.gutter),
+        )
+    )
