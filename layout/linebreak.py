@@ -12,8 +12,9 @@ The rules, in clreq's terms:
 - adjacent punctuation is compressed (`。”` is 1.5 em, not 2), and a closing
   mark at the end of a line is set half-width;
 - when a line cannot take the next cluster, it either compresses punctuation
-  to take it (push in) or leaves it for the next line and expands (push out),
-  whichever changes the line less;
+  to take it (push in) or leaves it for the next line and expands (push out);
+  the choice is made for the whole paragraph at once, as TeX does, so that
+  no line has to take a wide gap that a neighbour could have spared it;
 - extra space goes between characters, never inside a Latin word or number;
   about ¼ em separates Han from Latin letters and digits;
 - a paragraph's last line never holds a single character.
@@ -22,6 +23,7 @@ The rules, in clreq's terms:
 from __future__ import annotations
 
 import itertools
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -141,7 +143,8 @@ def _joins(previous: tuple[str, Kind], char: str, kind: Kind) -> bool:
     text, previous_kind = previous
     if kind is Kind.LATIN:
         return previous_kind is Kind.LATIN
-    return kind is Kind.RUN and previous_kind is Kind.RUN and text[-1] == char
+    # `——` and `……` pair up; a longer run is several pairs, breakable between them
+    return kind is Kind.RUN and previous_kind is Kind.RUN and text == char
 
 
 def _may_break(before: Unit, after: Unit) -> bool:
@@ -222,16 +225,24 @@ class _Draft:
         )
         return widths + sum(self.gaps[: max(n - 1, 0)])
 
+    def _squeezable(self) -> list[int]:
+        """Marks still full-width that may be set half-width to take one more cluster:
+        closing marks inside the line, and opening marks right after another mark."""
+        n = self.visible
+        return [
+            i
+            for i in range(n)
+            if self.units[i].compressible
+            and not self.halt[i]
+            and (self.units[i].kind is Kind.CLOSE or (i and _is_punct(self.units[i - 1])))
+        ]
+
     def shrinkable(self) -> float:
         """How much narrower the line can be made by compressing punctuation and autospace."""
         n = self.visible
         gaps = sum(g - AUTOSPACE_MIN for g in self.gaps[: max(n - 1, 0)] if g > AUTOSPACE_MIN)
-        halts = sum(
-            u.width - u.halt_width
-            for u, h in zip(self.units[:n], self.halt[:n], strict=True)
-            if u.kind is Kind.CLOSE and u.compressible and not h
-        )
-        return gaps + halts
+        marks = sum(self.units[i].width - self.units[i].halt_width for i in self._squeezable())
+        return gaps + marks
 
     def shrink(self, amount: float) -> None:
         """Narrow by at least `amount`: autospace first, then punctuation from the right."""
@@ -243,22 +254,24 @@ class _Draft:
             if take > 0:
                 self.gaps[i] -= take
                 amount -= take
-        for i in reversed(range(n)):
+        for i in reversed(self._squeezable()):
             if amount <= EPSILON:
                 return
-            unit = self.units[i]
-            if unit.kind is Kind.CLOSE and unit.compressible and not self.halt[i]:
-                self.halt[i] = True
-                amount -= unit.width - unit.halt_width
+            self.halt[i] = True
+            amount -= self.units[i].width - self.units[i].halt_width
 
     def justify(self, measure: float) -> None:
-        """Spread what is left of the measure evenly over the gaps between visible units."""
+        """Spread what is left of the measure over the gaps, narrowest gaps first.
+
+        The Han–Latin autospace is already a gap: it grows only once the plain
+        gaps have caught up with it, so no gap is wider than it must be.
+        """
         n = self.visible
         extra = measure - self.width
         if n > 1 and extra > EPSILON:
-            share = extra / (n - 1)
+            level = fill_level(self.gaps[: n - 1], extra)
             for i in range(n - 1):
-                self.gaps[i] += share
+                self.gaps[i] = max(self.gaps[i], level)
 
     def pieces(self) -> tuple[Piece, ...]:
         n = self.visible
@@ -273,6 +286,17 @@ class _Draft:
             )
             for i, (u, h) in enumerate(zip(self.units, self.halt, strict=True))
         )
+
+
+def fill_level(gaps: Sequence[float], extra: float) -> float:
+    """The width every gap narrower than it is raised to, to use up `extra` em."""
+    ordered = sorted(gaps)
+    for count in range(len(ordered), 0, -1):
+        level = (extra + sum(ordered[:count])) / count
+        fits_below = count == len(ordered) or level <= ordered[count]
+        if fits_below and level >= ordered[count - 1]:
+            return level
+    return ordered[0] + extra / len(ordered)
 
 
 def _trim_units(units: Sequence[Unit]) -> Sequence[Unit]:
@@ -310,22 +334,7 @@ def break_paragraph(
 ) -> list[Line]:
     """Break one paragraph into lines of `measure` em, the first indented by `indent` em."""
     clusters = _split_oversized(clusters_of(units_of(spans, em)), measure - indent, em)
-    breaks: list[tuple[int, int]] = []  # cluster ranges, one a line
-    start = 0
-    while start < len(clusters):
-        available = measure - (indent if not breaks else 0.0)
-        end = start + 1
-        while (
-            end < len(clusters)
-            and _Draft.natural(_flatten(clusters[start : end + 1]), line_end=True).width
-            <= available + EPSILON
-        ):
-            end += 1
-        if end < len(clusters) and _push_in(clusters[start : end + 1], available):
-            end += 1
-        breaks.append((start, end))
-        start = end
-    breaks = _avoid_orphan(breaks, clusters)
+    breaks = _best_breaks(clusters, measure, indent)
     lines = []
     for number, (start, end) in enumerate(breaks):
         final = number == len(breaks) - 1
@@ -339,23 +348,57 @@ def break_paragraph(
     return lines
 
 
-def _push_in(clusters: Sequence[list[Unit]], available: float) -> bool:
-    """Whether taking one more cluster by compression beats leaving it to the next line."""
-    with_next = _Draft.natural(_flatten(clusters), line_end=True)
-    without = _Draft.natural(_flatten(clusters[:-1]), line_end=True)
-    overflow = with_next.width - available
-    return overflow <= with_next.shrinkable() + EPSILON and overflow < available - without.width
+# Costs of a line, for choosing breaks over the whole paragraph (as TeX does):
+LINE_COST = 5.0  # an extra line costs more than a little spacing saves
+GAP_COST = 100.0  # x (gap in em)^3: 0.1 em is nearly free, 0.5 em is expensive
+MAX_GAP = 0.5  # em: a wider gap is taken only when no other breaks avoid it
+WIDE_GAP_COST = 1000.0
+SQUEEZE_COST = 0.2  # x em compressed to push a cluster in: clreq compresses before it expands
+ORPHAN_COST = 60.0  # a last line holding a single character
 
 
-def _avoid_orphan(
-    breaks: list[tuple[int, int]], clusters: Sequence[list[Unit]]
+def _line_cost(units: list[Unit], available: float, final: bool) -> float | None:
+    """Badness of setting `units` as one line, or None if they cannot fit."""
+    draft = _Draft.natural(units, line_end=not final)
+    over = draft.width - available
+    if over > EPSILON:
+        if over > draft.shrinkable() + EPSILON:
+            return None
+        return LINE_COST + SQUEEZE_COST * over
+    if final:
+        words = sum(u.kind in (Kind.HAN, Kind.LATIN) for u in units)
+        return LINE_COST + (ORPHAN_COST if words < 2 else 0.0)
+    visible = draft.visible
+    if visible < 2:
+        return LINE_COST + GAP_COST * max(-over, 0.0) ** 3
+    level = fill_level(draft.gaps[: visible - 1], -over) if over < -EPSILON else 0.0
+    return LINE_COST + GAP_COST * level**3 + (WIDE_GAP_COST if level > MAX_GAP else 0.0)
+
+
+def _best_breaks(
+    clusters: Sequence[list[Unit]], measure: float, indent: float
 ) -> list[tuple[int, int]]:
-    """Pull one cluster down so the last line holds more than one character."""
-    if len(breaks) < 2:
-        return breaks
-    start, end = breaks[-1]
-    last = [u for u in _flatten(clusters[start:end]) if u.kind in (Kind.HAN, Kind.LATIN)]
-    previous_start, _ = breaks[-2]
-    if len(last) > 1 or start - previous_start < 3:
-        return breaks
-    return [*breaks[:-2], (previous_start, start - 1), (start - 1, end)]
+    """The line breaks of least total badness (clreq's push-in/push-out, decided globally)."""
+    n = len(clusters)
+    best: list[tuple[float, int]] = [(0.0, -1)] + [(math.inf, -1)] * n
+    for start in range(n):
+        if best[start][0] == math.inf:
+            continue
+        available = measure - (indent if start == 0 else 0.0)
+        for end in range(start + 1, n + 1):
+            cost = _line_cost(_flatten(clusters[start:end]), available, end == n)
+            if cost is None:
+                if end == start + 1:  # even one cluster is too wide: set it alone
+                    cost = LINE_COST + GAP_COST
+                else:
+                    break
+            total = best[start][0] + cost
+            if total < best[end][0]:
+                best[end] = (total, start)
+    breaks = []
+    end = n
+    while end > 0:
+        start = best[end][1]
+        breaks.append((start, end))
+        end = start
+    return breaks[::-1]

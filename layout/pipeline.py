@@ -16,7 +16,7 @@ from pathlib import Path
 from . import fonts
 from .check import Report, check_pdf
 from .compose import Layout, compose
-from .document import Article, Page
+from .document import Article, Block, Page, Span
 from .errors import Problem
 from .grid import Grid
 from .measure import Typesetter
@@ -72,11 +72,17 @@ def _article_texts(article: Article, roles: dict[str, fonts.Role]):
                 yield roles["kai"], text, Problem("", article.file, field="images")
     for block in article.blocks:
         for span in block.spans:
-            if block.kind == "crosshead":
-                role = "headline"
-            else:
-                role = "body_bold" if span.bold else "body"
-            yield roles[role], span.text, Problem("", article.file, block.line, "body")
+            yield (
+                roles[_body_role(block, span)],
+                span.text,
+                Problem("", article.file, block.line, "body"),
+            )
+
+
+def _body_role(block: Block, span: Span) -> str:
+    if block.kind == "crosshead":
+        return "headline"
+    return "body_bold" if span.bold else "body"
 
 
 def build(
