@@ -1,0 +1,111 @@
+"""The composer on hand-built pages: geometry rules, overset and underfill."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layout.compose import MAX_HOLE_ROWS, Layout, compose
+from layout.document import Article, Banner, Block, Page, Span
+from layout.errors import FitError
+from layout.grid import Grid
+from layout.measure import Typesetter
+
+COPY = (
+    "呼和浩特市拥有自治区最丰富的教育、科技、人才资源，包头市拥有自治区最完备的工业体系和雄厚的产业基础，"
+    "两市在产业科技创新合作和人才资源方面合作空间巨大，互补性很强。两市科技部门将以这次活动为契机，"
+    "积极支持两市企业和高校科研院所紧密对接、协同创新，实现科技创新和人力资源互通共享。"
+)
+
+
+def article(number: int, length: int) -> Article:
+    text = (COPY * (length // len(COPY) + 1))[:length]
+    paragraphs = [text[i : i + 180] for i in range(0, len(text), 180)]
+    blocks = tuple(Block("paragraph", (Span(p),), 1) for p in paragraphs)
+    return Article(
+        Path(f"{number:02d}.md"),
+        f"第{number}篇稿件的标题 推动两市合作",
+        subhead="——访某局负责人",
+        blocks=blocks,
+        slug=f"{number:02d}",
+    )
+
+
+def page(lengths: list[int], fmt: str = "tabloid", lede: bool = True) -> Page:
+    return Page(
+        Path("."),
+        "包头日报",
+        date(2024, 3, 26),
+        5,
+        tuple(article(i + 1, n) for i, n in enumerate(lengths)),
+        format=fmt,
+        banner=Banner("携手并进 合力聚势共赢美好未来"),
+        lede=(COPY[:160],) if lede else (),
+    )
+
+
+@pytest.fixture(scope="module")
+def setters(roles):
+    return {name: Typesetter(roles, Grid.for_format(name)) for name in ("tabloid", "broadsheet")}
+
+
+def assert_well_formed(layout: Layout) -> None:
+    grid = layout.grid
+    boxes = [m.box for m in layout.modules] + ([layout.lede.box] if layout.lede else [])
+    for box in boxes:
+        assert box.column >= 0 and box.column + box.columns <= grid.columns
+        assert box.row >= 0 and box.row + box.rows <= grid.rows
+    for a, b in itertools.combinations(boxes, 2):
+        apart = (
+            a.column + a.columns <= b.column
+            or b.column + b.columns <= a.column
+            or a.row + a.rows <= b.row
+            or b.row + b.rows <= a.row
+        )
+        assert apart, (a, b)
+    for module in layout.modules:
+        heights = [len(c) for c in module.columns]
+        assert max(heights) - min(heights) <= 1  # balanced columns
+        assert module.body_row + max(heights) <= module.box.row + module.box.rows  # no overset
+        text = "".join(row.line.text for column in module.columns for row in column)
+        assert text == "".join(b.text for b in module.article.blocks)
+    assert all(h.box.rows <= MAX_HOLE_ROWS for h in layout.holes)
+
+
+def test_lead_article_opens_the_page_at_the_top_left(setters):
+    layout = compose(page([600, 450, 540, 650, 700]), Grid.for_format("tabloid"), setters["tabloid"])
+    assert_well_formed(layout)
+    lead = next(m for m in layout.modules if m.article.slug == "01")
+    assert lead.box.column == 0
+    assert lead.box.row == min(m.box.row for m in layout.modules)
+    assert lead.headings[0].size >= max(m.headings[0].size for m in layout.modules)
+
+
+def test_too_much_copy_is_an_overset_error_naming_articles(setters):
+    with pytest.raises(FitError) as error:
+        compose(page([3000] * 5), Grid.for_format("tabloid"), setters["tabloid"])
+    message = str(error.value)
+    assert "overset by" in message
+    assert "01.md" in message and "05.md" in message
+
+
+def test_too_little_copy_is_an_underfill_error(setters):
+    with pytest.raises(FitError) as error:
+        compose(page([200, 150]), Grid.for_format("broadsheet"), setters["broadsheet"])
+    assert "underfilled" in str(error.value)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lengths=st.lists(st.integers(300, 900), min_size=3, max_size=6))
+def test_any_set_of_articles_fits_cleanly_or_fails_with_a_reason(setters, lengths):
+    try:
+        layout = compose(page(lengths), Grid.for_format("tabloid"), setters["tabloid"])
+    except FitError as error:
+        assert "overset" in str(error) or "underfilled" in str(error)
+        return
+    assert_well_formed(layout)
