@@ -380,18 +380,25 @@ def _best_breaks(
 ) -> list[tuple[int, int]]:
     """The line breaks of least total badness (clreq's push-in/push-out, decided globally)."""
     n = len(clusters)
+    bounds = _WidthBounds(clusters)
     best: list[tuple[float, int]] = [(0.0, -1)] + [(math.inf, -1)] * n
     for start in range(n):
         if best[start][0] == math.inf:
             continue
         available = measure - (indent if start == 0 else 0.0)
         for end in range(start + 1, n + 1):
-            cost = _line_cost(_flatten(clusters[start:end]), available, end == n)
+            lowest, highest = bounds.between(start, end)
+            if lowest > available + EPSILON and end > start + 1:
+                break  # no compression makes this or any longer line fit
+            if end < n and highest < available - SHORT_LINE:
+                # far too short to be chosen unless nothing else fits: skip the exact cost
+                cost = LINE_COST + WIDE_GAP_COST + GAP_COST * (available - highest) ** 3
+            else:
+                cost = _line_cost(_flatten(clusters[start:end]), available, end == n)
             if cost is None:
-                if end == start + 1:  # even one cluster is too wide: set it alone
-                    cost = LINE_COST + GAP_COST
-                else:
+                if end > start + 1:
                     break
+                cost = LINE_COST + GAP_COST  # even one cluster is too wide: set it alone
             total = best[start][0] + cost
             if total < best[end][0]:
                 best[end] = (total, start)
@@ -402,3 +409,31 @@ def _best_breaks(
         breaks.append((start, end))
         end = start
     return breaks[::-1]
+
+
+SHORT_LINE = 3.0  # em short of the measure: a line this loose is never worth measuring exactly
+
+
+class _WidthBounds:
+    """Prefix sums that bound any line's width in O(1), to keep the search linear."""
+
+    def __init__(self, clusters: Sequence[list[Unit]]) -> None:
+        self.starts = [0]
+        self.full = [0.0]
+        self.least = [0.0]
+        previous = None
+        for cluster in clusters:
+            for unit in cluster:
+                autospaced = previous is not None and _autospaced(previous, unit)
+                self.full.append(self.full[-1] + unit.width + (AUTOSPACE if autospaced else 0.0))
+                self.least.append(
+                    self.least[-1] + unit.halt_width + (AUTOSPACE_MIN if autospaced else 0.0)
+                )
+                previous = unit
+            self.starts.append(len(self.full) - 1)
+
+    def between(self, start: int, end: int) -> tuple[float, float]:
+        """Lower and upper bounds of the width of clusters[start:end] set as a line."""
+        a, b = self.starts[start], self.starts[end]
+        # the gap before the first unit belongs to the previous line: at most one autospace
+        return self.least[b] - self.least[a] - AUTOSPACE_MIN, self.full[b] - self.full[a]
