@@ -38,7 +38,7 @@ def article(number: int, length: int) -> Article:
 
 def page(lengths: list[int], fmt: str = "tabloid", lede: bool = True) -> Page:
     return Page(
-        Path("."),
+        Path(),
         "包头日报",
         date(2024, 3, 26),
         5,
@@ -78,7 +78,9 @@ def assert_well_formed(layout: Layout) -> None:
 
 
 def test_lead_article_opens_the_page_at_the_top_left(setters):
-    layout = compose(page([600, 450, 540, 650, 700]), Grid.for_format("tabloid"), setters["tabloid"])
+    layout = compose(
+        page([600, 450, 540, 650, 700]), Grid.for_format("tabloid"), setters["tabloid"]
+    )
     assert_well_formed(layout)
     lead = next(m for m in layout.modules if m.article.slug == "01")
     assert lead.box.column == 0
@@ -100,7 +102,9 @@ def test_too_little_copy_is_an_underfill_error(setters):
     assert "underfilled" in str(error.value)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(lengths=st.lists(st.integers(300, 900), min_size=3, max_size=6))
 def test_any_set_of_articles_fits_cleanly_or_fails_with_a_reason(setters, lengths):
     try:

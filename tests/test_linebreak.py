@@ -180,7 +180,6 @@ def test_properties_of_any_paragraph(text, measure, indent):
             assert all(p.gap <= 0.5 + 1e-6 for p in line.pieces)
 
 
-
 def test_real_font_lines_are_flush(typesetter):
     em = typesetter.measure_for("body", "body_bold")
     text = (

@@ -28,9 +28,13 @@ def _render_lines(lines, roles) -> list:
         ".halt{font-feature-settings:'halt'}</style></head><body>"
     ]
     for number, line in enumerate(lines):
-        html.append(f'<div class="l" style="top:{20 + number * 20}pt;padding-left:{line.indent * EM}pt">')
+        html.append(
+            f'<div class="l" style="top:{20 + number * 20}pt;padding-left:{line.indent * EM}pt">'
+        )
         for s in segments(line, EM):
-            style = f"letter-spacing:{s.spacing}pt" + (f";margin-right:{s.after}pt" if s.after else "")
+            style = f"letter-spacing:{s.spacing}pt" + (
+                f";margin-right:{s.after}pt" if s.after else ""
+            )
             html.append(f'<span class="{"halt" if s.halt else ""}" style="{style}">{s.text}</span>')
         html.append("</div>")
     html.append("</body></html>")
@@ -44,7 +48,10 @@ def test_weasyprint_is_the_pinned_version():
 
 def test_glyphs_land_where_the_composer_put_them(typesetter, roles):
     em = typesetter.measure_for("body")
-    text = "全力推动2024年先行实施的30项重点工作，“硬联通”正开始向人力、科技等领域发力，iPhone 16同比增长5.2%……——访谈。"
+    text = (
+        "全力推动2024年先行实施的30项重点工作，“硬联通”正开始向人力、科技等领域发力，"
+        "iPhone 16同比增长5.2%……——访谈。"
+    )
     lines = break_paragraph((Span(text),), 12, em, indent=2)
     glyphs = _render_lines(lines, roles)
     assert "".join(g.text for g in glyphs if not g.text.isspace()) == text.replace(" ", "")
