@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "ruff", *args, str(ROOT)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ruff", *args, str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
