@@ -1,0 +1,571 @@
+"""The load & validate stage: typed output for good pages, located fixes for bad ones."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image as PILImage
+from PIL import ImageFile
+
+from layout import sources
+from layout.document import Block, Credits, Span
+from layout.errors import Problem, SourceError
+from layout.sources import article_schema, load_page, page_schema, parse_body, write_schemas
+
+CASES = Path(__file__).parent / "cases"
+
+PAGE = """\
+paper: 包头日报
+date: 2024-03-26
+page: 5
+articles: [01-story.md]
+"""
+
+STORY = """\
+---
+headline: 项目建设提速
+---
+
+今年以来，全市重点项目加快推进。
+"""
+
+
+def write_page(root: Path, page: str = PAGE, files: dict[str, str | bytes] | None = None) -> Path:
+    """A page directory with page.yaml and files (01-story.md is STORY unless given)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "page.yaml").write_text(page, encoding="utf-8")
+    for name, content in {"01-story.md": STORY, **(files or {})}.items():
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def write_image(path: Path, size: tuple[int, int] = (40, 30), kind: str = "JPEG") -> Path:
+    PILImage.new("RGB", size, (200, 120, 40)).save(path, kind)
+    return path
+
+
+def problems_of(directory: Path) -> list[Problem]:
+    with pytest.raises(SourceError) as raised:
+        load_page(directory)
+    return raised.value.problems
+
+
+def only_problem(directory: Path) -> Problem:
+    problems = problems_of(directory)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+# --- A valid page.
+
+FULL_PAGE = """\
+paper: 包头日报
+date: 2024-03-26
+page: 5
+section: 专版
+format: tabloid
+headline:
+  kicker: 包头
+  title: 携手并进 合力聚势共赢美好未来
+  subtitle: 副题
+lede: |
+  第一段第一行
+  第一段第二行
+
+  第二段
+articles: [01-story.md, 02-other.md]
+credits:
+  lines: [本版文图由包头日报记者 张建芳 张婷婷 提供]
+  editors: [魏美丽, 蒋建波, 吴琼]
+  designer: 马慧茹
+"""
+
+FULL_STORY = """\
+---
+kicker: 引题
+headline: 项目建设提速
+subhead: 副题
+byline: 记者 张建芳
+images:
+  - file: photos/site.jpg
+    caption: 项目建设现场
+    credit: 记者 郭健 摄
+  - file: chart.png
+---
+
+今年以来，全市重点项目
+加快推进。**一季度**完成投资**两成**。
+
+### 产业升级
+<b>不是标签</b> {{ 模板 }} {% if x %} [链接](http://example.com) ** 单独 **
+# 一级标题
+- 列表项
+"""
+
+
+def test_valid_page_loads_into_the_document_types(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    write_image(tmp_path / "photos" / "site.jpg", (40, 30))
+    write_image(tmp_path / "chart.png", (16, 9), "PNG")
+    write_page(tmp_path, FULL_PAGE, files={"01-story.md": FULL_STORY, "02-other.md": STORY})
+
+    page = load_page(tmp_path)
+
+    assert (page.directory, page.paper, page.date, page.number) == (
+        tmp_path,
+        "包头日报",
+        date(2024, 3, 26),
+        5,
+    )
+    assert (page.section, page.format) == ("专版", "tabloid")
+    assert page.banner is not None
+    assert (page.banner.kicker, page.banner.title, page.banner.subtitle) == (
+        "包头",
+        "携手并进 合力聚势共赢美好未来",
+        "副题",
+    )
+    assert page.lede == ("第一段第一行\n第一段第二行", "第二段")
+    assert page.credits.lines == ("本版文图由包头日报记者 张建芳 张婷婷 提供",)
+    assert page.credits.editors == ("魏美丽", "蒋建波", "吴琼")
+    assert page.credits.designer == "马慧茹"
+
+    story, other = page.articles
+    assert (story.file, story.slug, other.slug) == (
+        tmp_path / "01-story.md",
+        "01-story",
+        "02-other",
+    )
+    assert (story.kicker, story.headline, story.subhead, story.byline) == (
+        "引题",
+        "项目建设提速",
+        "副题",
+        "记者 张建芳",
+    )
+    site, chart = story.images
+    assert (site.path, site.width_px, site.height_px) == (tmp_path / "photos" / "site.jpg", 40, 30)
+    assert (site.caption, site.credit) == ("项目建设现场", "记者 郭健 摄")
+    assert (chart.path, chart.width_px, chart.height_px, chart.caption) == (
+        tmp_path / "chart.png",
+        16,
+        9,
+        None,
+    )
+    assert story.blocks == (
+        Block(
+            "paragraph",
+            (
+                Span("今年以来，全市重点项目\n加快推进。"),
+                Span("一季度", bold=True),
+                Span("完成投资"),
+                Span("两成", bold=True),
+                Span("。"),
+            ),
+            13,
+        ),
+        Block("crosshead", (Span("产业升级"),), 16),
+        Block(
+            "paragraph",
+            (
+                Span(
+                    "<b>不是标签</b> {{ 模板 }} {% if x %} [链接](http://example.com) ** 单独 **\n"
+                    "# 一级标题\n- 列表项"
+                ),
+            ),
+            17,
+        ),
+    )
+
+
+def test_minimal_page_gets_defaults(tmp_path: Path) -> None:
+    page = load_page(write_page(tmp_path))
+    assert (page.format, page.section, page.banner, page.lede) == ("broadsheet", None, None, ())
+    assert page.credits == Credits()
+
+
+def test_empty_optional_fields_count_as_absent(tmp_path: Path) -> None:
+    page = load_page(write_page(tmp_path, PAGE + "section:\nheadline:\ncredits:\n  designer:\n"))
+    assert (page.section, page.banner, page.credits) == (None, None, Credits())
+    assert [b.text for b in page.articles[0].blocks] == ["今年以来，全市重点项目加快推进。"]
+
+
+def test_quoted_date_crlf_and_bom_are_accepted(tmp_path: Path) -> None:
+    story = "\ufeff" + STORY.replace("\n", "\r\n")
+    write_page(tmp_path, PAGE.replace("2024-03-26", '"2024-03-26"'), files={"01-story.md": story})
+    page = load_page(tmp_path)
+    assert page.date == date(2024, 3, 26)
+    assert page.articles[0].blocks[0].line == 5
+
+
+# --- Body parsing.
+
+
+def test_body_crossheads_split_paragraphs_without_blank_lines() -> None:
+    blocks = parse_body("一\n### 小标题\n二\n三\n\n\n四", first_line=10)
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        ("paragraph", "一", 10),
+        ("crosshead", "小标题", 11),
+        ("paragraph", "二\n三", 12),
+        ("paragraph", "四", 16),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["###", "### ", "###没有空格", "#### 四级", "****", "**", "** 不成对", "**a ** b"],
+)
+def test_body_markup_that_is_not_ours_stays_literal(text: str) -> None:
+    (block,) = parse_body(text)
+    assert (block.kind, block.text, [s.bold for s in block.spans]) == (
+        "paragraph",
+        text.strip(),
+        [False],
+    )
+
+
+def test_bold_may_span_lines_of_a_paragraph() -> None:
+    (block,) = parse_body("前**跨\n行**后")
+    assert block.spans == (Span("前"), Span("跨\n行", bold=True), Span("后"))
+
+
+BODY_TEXT = st.text(alphabet=st.sampled_from("中文a*# \n\t<>{}[]()-\r"), max_size=80)
+
+
+@given(BODY_TEXT)
+def test_body_loses_nothing_but_markers(text: str) -> None:
+    blocks = parse_body(text)
+    out = "".join(b.text for b in blocks)
+    bold = sum(s.bold for b in blocks for s in b.spans)
+    crossheads = sum(b.kind == "crosshead" for b in blocks)
+    for char in "中文a<>{}[]()-":
+        assert out.count(char) == text.count(char)
+    assert out.count("*") + 4 * bold == text.count("*")
+    assert out.count("#") + 3 * crossheads == text.count("#")
+    assert all(s.text for b in blocks for s in b.spans)
+    assert all(b.spans for b in blocks)
+
+
+# --- Problems: collected, located, explained.
+
+
+def test_problems_in_several_files_are_reported_together(tmp_path: Path) -> None:
+    page = PAGE.replace("2024-03-26", "2024-13-01").replace(
+        "[01-story.md]", "[01-story.md, 02-gone.md, 03-bad.md]"
+    )
+    write_page(tmp_path, page, files={"03-bad.md": "---\nbyline: 记者\n---\n\n正文\n"})
+
+    problems = problems_of(tmp_path)
+
+    assert [(p.file, p.line, p.field) for p in problems] == [
+        (tmp_path / "page.yaml", 2, "date"),
+        (tmp_path / "page.yaml", 4, "articles[1]"),
+        (tmp_path / "03-bad.md", 2, "headline"),
+    ]
+    assert problems[0].hint == "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`"
+    assert "02-gone.md not found" in problems[1].message
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "field", "message"),
+    [
+        ("date: 2024-03-26\npage: 5\narticles: [01-story.md]\n", 1, "paper", "required"),
+        (PAGE.replace("包头日报", '"  "'), 1, "paper", "must not be empty"),
+        (PAGE.replace("page: 5", "page: 5.0"), 3, "page", "got the number 5.0"),
+        (PAGE.replace("page: 5", 'page: "5"'), 3, "page", "got the text '5'"),
+        (PAGE + "section: no\n", 5, "section", "got yes/no (false)"),
+        (PAGE.replace("2024-03-26", "2024-03-26 08:00"), 2, "date", "YYYY-MM-DD"),
+        (PAGE.replace("2024-03-26", "20240326"), 2, "date", "got the number 20240326"),
+        (PAGE + "headline:\n  kicker: 包头\n", 5, "headline.title", "required"),
+        (PAGE + "headline: 标题\n", 5, "headline", "expected `key: value` fields"),
+        (
+            PAGE + "credits:\n  editors:\n    - 魏美丽\n    - [蒋建波]\n",
+            8,
+            "credits.editors[1]",
+            "text",
+        ),
+        (PAGE + "credits: [魏美丽]\n", 5, "credits", "expected `key: value` fields, got a list"),
+        (PAGE.replace("[01-story.md]", "[01-story.md, '']"), 4, "articles[1]", "empty"),
+        (PAGE.replace("[01-story.md]", "01-story.md"), 4, "articles", "expected a list"),
+        ("- paper: 包头日报\n", 1, None, "expected `key: value` fields, got a list"),
+        ("", 1, None, "got nothing"),
+    ],
+)
+def test_page_yaml_problem_is_located(
+    tmp_path: Path, page: str, line: int, field: str | None, message: str
+) -> None:
+    problem = only_problem(write_page(tmp_path, page))
+    assert (problem.file, problem.line, problem.field) == (tmp_path / "page.yaml", line, field)
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "field", "message"),
+    [
+        ("byline: 记者", 2, "headline", "required"),
+        ("headline: 标题\nimages:\n  - caption: 图", 4, "images[0].file", "required"),
+        ("headline: 标题\nimages:\n  - file: a.jpg\n  - file: b.jpg", 5, "images[1].file", "b.jpg"),
+        ("headline: 标题\nimages: a.jpg", 3, "images", "expected a list"),
+        ("headline: [标题]", 2, "headline", "expected text, got a list"),
+        ("- headline: 标题", 2, None, "expected `key: value` fields"),
+        ("headline: 标题\nheadline: 又一个", 3, "headline", "given twice (first on line 2)"),
+    ],
+)
+def test_front_matter_problem_is_located(
+    tmp_path: Path, front: str, line: int, field: str | None, message: str
+) -> None:
+    write_image(tmp_path / "a.jpg")
+    write_page(tmp_path, files={"01-story.md": f"---\n{front}\n---\n\n正文\n"})
+    problem = only_problem(tmp_path)
+    assert (problem.file, problem.line, problem.field) == (tmp_path / "01-story.md", line, field)
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "field", "hint"),
+    [
+        (PAGE + "sectoin: 专版\n", 5, "sectoin", "did you mean `section`?"),
+        (PAGE + "headline:\n  titel: 标题\n", 6, "headline.titel", "did you mean `title`?"),
+        (PAGE + "credits:\n  editor: [魏美丽]\n", 6, "credits.editor", "did you mean `editors`?"),
+    ],
+)
+def test_unknown_field_suggests_the_allowed_name(
+    tmp_path: Path, page: str, line: int, field: str, hint: str
+) -> None:
+    problems = problems_of(write_page(tmp_path, page))
+    unknown = next(p for p in problems if p.message.startswith("unknown field"))
+    assert (unknown.line, unknown.field, unknown.hint) == (line, field, hint)
+
+
+def test_unknown_field_without_a_close_name_lists_the_allowed_ones(tmp_path: Path) -> None:
+    story = "---\nheadline: 标题\nauthor: 张三\n---\n\n正文\n"
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story}))
+    assert (problem.line, problem.field) == (3, "author")
+    assert problem.hint is not None
+    assert "`byline`" in problem.hint
+    assert "`images`" in problem.hint
+
+
+def test_yaml_syntax_error_is_located(tmp_path: Path) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE + "section: 专版: 经济\n"))
+    assert (problem.file, problem.line) == (tmp_path / "page.yaml", 5)
+    assert problem.message.startswith("YAML syntax error")
+    assert problem.hint is not None
+
+
+def test_yaml_syntax_error_in_front_matter_is_offset_to_file_lines(tmp_path: Path) -> None:
+    story = "---\nheadline: 标题\nbyline: 记者: 张三\n---\n\n正文\n"
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story}))
+    assert (problem.file, problem.line) == (tmp_path / "01-story.md", 3)
+
+
+def test_tab_indentation_is_a_syntax_error_with_the_tab_hint(tmp_path: Path) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE + "headline:\n\ttitle: 标题\n"))
+    assert problem.line == 6
+    assert problem.hint is not None
+    assert "not tabs" in problem.hint
+
+
+def test_control_character_in_yaml_is_located(tmp_path: Path) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE + "section: 专\x07版\n"))
+    assert (problem.line, problem.message) == (5, "the character U+0007 is not allowed here")
+
+
+def test_malformed_explicit_tag_is_a_problem(tmp_path: Path) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE.replace("page: 5", "page: !!int five")))
+    assert problem.file == tmp_path / "page.yaml"
+    assert "cannot be read" in problem.message
+
+
+def test_non_utf8_file_is_located(tmp_path: Path) -> None:
+    story = "---\nheadline: 标题\n---\n\n正文\n".encode("gbk")
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story}))
+    assert (problem.file, problem.line) == (tmp_path / "01-story.md", 2)
+    assert problem.hint is not None
+    assert "save the file as UTF-8" in problem.hint
+
+
+def test_missing_directory_and_page_yaml(tmp_path: Path) -> None:
+    gone = only_problem(tmp_path / "nowhere")
+    assert (gone.file, gone.message) == (tmp_path / "nowhere", "page directory not found")
+    (tmp_path / "empty").mkdir()
+    missing = only_problem(tmp_path / "empty")
+    assert missing.file == tmp_path / "empty" / "page.yaml"
+    assert missing.message == "page.yaml not found"
+
+
+@pytest.mark.parametrize(
+    ("story", "line", "message"),
+    [
+        ("headline: 标题\n\n正文\n", 1, "no front matter"),
+        ("", 1, "no front matter"),
+        ("---\nheadline: 标题\n\n正文\n", 1, "never closed"),
+        ("---\nheadline: 标题\n---\n\n\n", 4, "no text"),
+        ("---\n---\n正文\n", 2, "expected `key: value` fields, got nothing"),
+    ],
+)
+def test_article_structure_problems(tmp_path: Path, story: str, line: int, message: str) -> None:
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story}))
+    assert (problem.file, problem.line) == (tmp_path / "01-story.md", line)
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("../other/01-story.md", "outside the page directory"),
+        ("/etc/hostname", "outside the page directory"),
+        ("sub", "is not a file"),
+        ("01-stroy.md", "not found"),
+    ],
+)
+def test_article_entries_must_name_files_inside_the_page(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    (tmp_path / "page" / "sub").mkdir(parents=True)
+    write_page(tmp_path / "other")
+    write_page(tmp_path / "page", PAGE.replace("[01-story.md]", f"[01-story.md, '{entry}']"))
+    problem = only_problem(tmp_path / "page")
+    assert (problem.line, problem.field) == (4, "articles[1]")
+    assert message in problem.message
+
+
+def test_missing_article_suggests_a_similar_file(tmp_path: Path) -> None:
+    write_page(tmp_path, PAGE.replace("01-story.md", "01-stroy.md"))
+    assert only_problem(tmp_path).hint == "did you mean `01-story.md`?"
+
+
+def test_missing_article_does_not_suggest_one_already_listed(tmp_path: Path) -> None:
+    write_page(tmp_path, PAGE.replace("[01-story.md]", "[01-story.md, 02-story.md]"))
+    assert only_problem(tmp_path).hint == (
+        "check the file name, or add the file to the page directory"
+    )
+
+
+def test_symlink_out_of_the_page_directory_is_refused(tmp_path: Path) -> None:
+    write_page(tmp_path / "other")
+    page = write_page(tmp_path / "page", PAGE.replace("[01-story.md]", "[01-story.md, link.md]"))
+    (page / "link.md").symlink_to(tmp_path / "other" / "01-story.md")
+    problem = only_problem(page)
+    assert (problem.field, problem.message) == (
+        "articles[1]",
+        "link.md links to a file outside the page directory",
+    )
+
+
+def test_same_article_listed_twice(tmp_path: Path) -> None:
+    write_page(tmp_path, PAGE.replace("[01-story.md]", "\n  - 01-story.md\n  - ./01-story.md"))
+    problem = only_problem(tmp_path)
+    assert (problem.line, problem.field) == (6, "articles[1]")
+    assert problem.hint == "remove this entry; the article is already articles[0]"
+
+
+# --- Images.
+
+
+def story_with_image(name: str) -> str:
+    return f"---\nheadline: 标题\nimages:\n  - file: {name}\n---\n\n正文\n"
+
+
+def image_problem(tmp_path: Path, name: str) -> Problem:
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story_with_image(name)}))
+    assert (problem.file, problem.line, problem.field) == (
+        tmp_path / "01-story.md",
+        4,
+        "images[0].file",
+    )
+    return problem
+
+
+def test_image_must_be_jpeg_or_png(tmp_path: Path) -> None:
+    write_image(tmp_path / "anim.gif", kind="GIF")
+    assert "is a GIF image" in image_problem(tmp_path, "anim.gif").message
+
+
+def test_truncated_jpeg_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as once WeasyPrint is imported
+    full = write_image(tmp_path / "full.jpg", (200, 200)).read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(full[: len(full) // 2])
+    assert "not a readable JPEG or PNG" in image_problem(tmp_path, "cut.jpg").message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+
+
+def test_image_over_the_pixel_limit_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_image(tmp_path / "big.jpg", (40, 30))
+    monkeypatch.setattr(sources, "MAX_PIXELS", 1000)
+    assert "40×30 pixels" in image_problem(tmp_path, "big.jpg").message
+
+
+def test_decompression_bomb_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_image(tmp_path / "bomb.png", (40, 30), "PNG")
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 100)
+    assert "too many pixels" in image_problem(tmp_path, "bomb.png").message
+
+
+def test_image_path_must_stay_inside_the_page(tmp_path: Path) -> None:
+    problem = image_problem(tmp_path, "../elsewhere.jpg")
+    assert "outside the page directory" in problem.message
+
+
+# --- JSON Schema.
+
+
+def test_committed_schemas_are_current(tmp_path: Path) -> None:
+    for fresh in write_schemas(tmp_path):
+        committed = sources.SCHEMA_DIR / fresh.name
+        assert committed.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
+            "run `python -m layout.sources --write-schema`"
+        )
+
+
+def test_schemas_describe_every_field() -> None:
+    for schema in (page_schema(), article_schema()):
+        json.dumps(schema)
+        assert schema["additionalProperties"] is False
+        assert all("description" in field for field in schema["properties"].values())
+    assert page_schema()["required"] == ["paper", "date", "page", "articles"]
+    assert article_schema()["required"] == ["headline"]
+
+
+# --- Data-driven cases, shared with the command-line tests.
+
+
+def error_cases() -> list[Path]:
+    return [
+        case
+        for case in sorted(CASES.iterdir())
+        if yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))["exit_code"] == 1
+    ]
+
+
+@pytest.mark.parametrize("case", error_cases(), ids=lambda case: case.name)
+def test_case(case: Path) -> None:
+    expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(SourceError) as raised:
+        load_page(case)
+    for message in expect["messages"]:
+        assert message in str(raised.value)
+
+
+YAMLISH = st.text(alphabet=st.sampled_from("ab:-[]{}#&*!|>'\"% \n\t\x07é中01."), max_size=60)
+
+
+@given(page=YAMLISH, story=YAMLISH)
+def test_any_content_gives_a_page_or_a_source_error(page: str, story: str) -> None:
+    with tempfile.TemporaryDirectory() as root:
+        directory = write_page(Path(root), PAGE + page, files={"01-story.md": "---\n" + story})
+        try:
+            load_page(directory)
+        except SourceError as error:
+            assert all(p.file is not None and p.line is not None for p in error.problems)
