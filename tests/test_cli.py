@@ -1,0 +1,80 @@
+"""The command line: exit codes, one clear message, no traceback, nothing partial written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+import build_pdf
+from tests.conftest import ROOT, SEED
+
+CASES = sorted((ROOT / "tests" / "cases").iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_broken_page_exits_1_naming_file_and_field(case, tmp_path, capsys):
+    expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
+    output = tmp_path / "out.pdf"
+    code = build_pdf.main([str(case), "-o", str(output)])
+    err = capsys.readouterr().err
+    assert code == expect["exit_code"]
+    for fragment in expect["messages"]:
+        assert fragment in err
+    assert "Traceback" not in err
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind either
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build_pdf.main(["--no-such-option"])
+    assert exit_.value.code == 2
+
+
+def test_copy_that_does_not_fit_exits_1_and_keeps_the_previous_pdf(tmp_path, capsys):
+    page = tmp_path / "page"
+    shutil.copytree(SEED, page)
+    article = page / "05-jiaoyuju.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + ("\n\n" + text.split("---", 2)[2].strip()) * 2, encoding="utf-8")
+    output = tmp_path / "page.pdf"
+    output.write_bytes(b"%PDF- the previous edition")
+    assert build_pdf.main([str(page), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "overset by" in err and "05-jiaoyuju.md" in err
+    assert output.read_bytes() == b"%PDF- the previous edition"
+
+
+def test_a_character_no_font_has_exits_1_naming_it(tmp_path, capsys):
+    page = tmp_path / "page"
+    shutil.copytree(SEED, page)
+    article = page / "02-gongxinju.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("工业门类", "工业\U000f0001门类"),
+        encoding="utf-8",
+    )
+    assert build_pdf.main([str(page), "-o", str(tmp_path / "x.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "U+F0001" in err and "02-gongxinju.md" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_default_builds_the_seed_page_with_a_preview(tmp_path):
+    output, preview = tmp_path / "seed.pdf", tmp_path / "seed.png"
+    result = subprocess.run(
+        [sys.executable, "build_pdf.py", "-o", str(output), "--png", str(preview), "--dpi", "30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert preview.read_bytes().startswith(b"\x89PNG")
+    flush = re.search(r"(\d+)/(\d+) justified lines flush", result.stdout)
+    assert flush and flush.group(1) == flush.group(2) and int(flush.group(1)) > 100
