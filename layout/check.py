@@ -117,8 +117,9 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     for font in report.fonts:
         if not (font.embedded and font.subset):
             report.problems.append(Problem(f"font {font.name} is not embedded as a subset"))
+    by_line = _by_grid_line(glyphs, layout)
     for module in layout.modules:
-        _check_module(module, layout, glyphs, report)
+        _check_module(module, layout, by_line, report)
     _check_text_present(page, glyphs, report)
     _check_inside(glyphs, size, report)
     if report.problems:
@@ -126,7 +127,18 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     return report
 
 
-def _check_module(module: Module, layout: Layout, glyphs: list[Glyph], report: Report) -> None:
+def _by_grid_line(glyphs: list[Glyph], layout: Layout) -> dict[int, list[Glyph]]:
+    """Glyphs bucketed by the grid line their middle falls on, so each line is found at once."""
+    grid = layout.grid
+    lines: dict[int, list[Glyph]] = {}
+    for glyph in glyphs:
+        lines.setdefault(int((glyph.middle[1] - grid.top) // grid.line), []).append(glyph)
+    return lines
+
+
+def _check_module(
+    module: Module, layout: Layout, by_line: dict[int, list[Glyph]], report: Report
+) -> None:
     grid = layout.grid
     where = module.article.file
     printed_text = []
@@ -134,12 +146,11 @@ def _check_module(module: Module, layout: Layout, glyphs: list[Glyph], report: R
         left = grid.x(module.box.column + index)
         right = left + grid.column_width
         for number, row in enumerate(column):
-            top = grid.y(module.body_row + number)
             printed = sorted(
                 (
                     g
-                    for g in glyphs
-                    if left - 1 <= g.middle[0] <= right + 1 and top <= g.middle[1] < top + grid.line
+                    for g in by_line.get(module.body_row + number, ())
+                    if left - 1 <= g.middle[0] <= right + 1
                 ),
                 key=lambda g: g.left,
             )
