@@ -201,7 +201,7 @@ def _check_line(
             Problem(f"line ends with {last!r}: {_text(printed)}", file=where, field="body")
         )
     for a, b in itertools.pairwise(visible):
-        if kind_of(a.text) is Kind.HAN and kind_of(b.text) is Kind.HAN:
+        if kind_of(a.text[-1]) is Kind.HAN and kind_of(b.text[0]) is Kind.HAN:
             between = [g for g in printed if g.left >= a.right - 0.01 and g.right <= b.left + 0.01]
             if any(g.text.isspace() for g in between):
                 report.problems.append(

@@ -153,7 +153,7 @@ def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -
     caption_rows = [math.ceil(c.height / grid.line - 1e-6) if c else 0 for c in captions]
     ranges = [_image_range(image, width, grid.line) for image in article.images]
     body = ts.body(article.blocks)
-    body_rows = math.ceil(len(body) / columns)
+    body_rows = max(len(column) for column in _balance(body, columns))
     min_rows = head_rows + sum(lo for lo, _ in ranges) + sum(caption_rows) + body_rows
     photo_stretch = sum(hi - lo for lo, hi in ranges)
     headline = next(h for h in headings if h.role == "headline")
@@ -195,11 +195,18 @@ def _caption_text(image: Image) -> str:
 
 
 def _balance(rows: tuple[BodyRow, ...], columns: int) -> tuple[tuple[BodyRow, ...], ...]:
-    """Split body lines over the columns so they differ by at most one line."""
-    base, extra = divmod(len(rows), columns)
-    result, start = [], 0
+    """Split body lines over the columns so they differ by at most one line.
+
+    A crosshead never ends a column: it moves to the head of the next one,
+    and the columns after it are balanced again over what is left.
+    """
+    result: list[tuple[BodyRow, ...]] = []
+    start = 0
     for index in range(columns):
-        end = start + base + (1 if index < extra else 0)
+        left = columns - index
+        end = start + math.ceil((len(rows) - start) / left) if left > 1 else len(rows)
+        while left > 1 and start < end - 1 and rows[end - 1].style == "crosshead":
+            end -= 1
         result.append(rows[start:end])
         start = end
     return tuple(result)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +20,21 @@ from .grid import Grid
 from .linebreak import Line
 
 PHRASE_GAP = 0.75  # em added to a space between headline phrases (CSS word-spacing)
+# A space between two Chinese characters separates the phrases of a headline;
+# a space between Latin words is an ordinary space and is not widened.
+PHRASE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+# For breaking a display line between characters: Latin words stay whole.
+DISPLAY_UNIT = re.compile(r"[\x21-\x7e]+| |.")
+
+
+def phrase_parts(text: str) -> list[tuple[str, bool]]:
+    """`text` cut at its phrase spaces: (piece, True) for each phrase space."""
+    parts: list[tuple[str, bool]] = []
+    for index, piece in enumerate(PHRASE_SPACE.split(text)):
+        if index:
+            parts.append((" ", True))
+        parts.append((piece, False))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -73,7 +89,7 @@ class Typesetter:
 
     def text_width(self, role: str, text: str) -> float:
         """Width in em of a display line; spaces between phrases are widened."""
-        return fonts.width(self.roles[role], text) + PHRASE_GAP * text.count(" ")
+        return fonts.width(self.roles[role], text) + PHRASE_GAP * len(PHRASE_SPACE.findall(text))
 
     def heading(
         self,
@@ -105,9 +121,13 @@ class Typesetter:
     ) -> tuple[str, ...] | None:
         if self.text_width(role, text) <= measure:
             return (text,)
-        parts, joiner = (text.split(" "), " ") if by_phrase else (list(text.replace(" ", "")), "")
+        if by_phrase:
+            parts, joiner = PHRASE_SPACE.split(text), " "
+        else:
+            parts, joiner = DISPLAY_UNIT.findall(text), ""
         for count in range(2, max_lines + 1):
             lines = _balanced_split(parts, count, joiner, lambda s: self.text_width(role, s))
+            lines = lines and tuple(line.strip() for line in lines)
             if lines and all(self.text_width(role, line) <= measure for line in lines):
                 return lines
         return None

@@ -20,6 +20,7 @@ from .compose import Box, Layout
 from .document import Page
 from .fonts import Role
 from .linebreak import Kind, Line, Piece
+from .measure import phrase_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WEEKDAYS = "一二三四五六日"
@@ -97,6 +98,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["segments"] = segments
+    env.filters["phrase_parts"] = phrase_parts
     return env
 
 

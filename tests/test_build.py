@@ -201,3 +201,71 @@ def test_report_measures_the_page(seed):
     assert report.flush == report.justified
     assert not report.problems
     assert len(io.BytesIO(result.pdf).getvalue()) > 10_000
+
+
+# --- a page written to the format, unlike the seed: photos, crossheads, bold, Latin ----------
+
+COPY = (
+    "春节临近,社区里的年味越来越浓。居民们忙着贴春联、挂灯笼,孩子们在广场上放烟花(安全燃放区)。"
+    '据统计,今年社区共组织了12场文艺演出,覆盖居民3000余人,同比增长15.6%。"我们希望每一位居民'
+    '都能感受到家的温暖。"社区党委书记王芳说...志愿者们还为独居老人送去了饺子和春联--这是社区'
+    "坚持了10年的传统。"
+)
+
+
+def write_mixed_page(directory):
+    from PIL import Image, ImageDraw
+
+    directory.mkdir()
+    picture = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, 900, 40):
+        draw.rectangle([x, 0, x + 20, 600], fill=(x // 4, 120, 200 - x // 6))
+    picture.save(directory / "photo1.jpg", quality=85)
+    picture.save(directory / "photo2.png")
+    (directory / "page.yaml").write_text(
+        "paper: 测试日报\ndate: 2025-01-06\npage: 3\nsection: 综合新闻\nformat: tabloid\n"
+        'headline:\n  kicker: 新春走基层\n  title: 万家灯火里的"年味"\n'
+        "  subtitle: 记者蹲点社区、工厂、车站见闻\n"
+        "articles: [a.md, b.md, c.md, d.md]\ncredits:\n  editors: [张三]\n  designer: 李四\n",
+        encoding="utf-8",
+    )
+    articles = {
+        "a.md": ("万家灯火 温暖回家路", "photo1.jpg", 3),
+        "b.md": ('工厂里的"不打烊" 订单排到三月', None, 4),
+        "c.md": ("iPhone 16 以旧换新 带动消费 5G 手机销量增长", "photo2.png", 2),
+        "d.md": ("社区年夜饭 邻里一家亲", None, 3),
+    }
+    for name, (headline, photo, count) in articles.items():
+        front = f"---\nheadline: '{headline}'\nsubhead: ——走访幸福里社区\nbyline: 本报记者 赵六\n"
+        if photo:
+            front += (
+                f"images:\n  - {{file: {photo}, caption: 旅客在候车大厅有序候车。, "
+                "credit: 本报记者 摄}\n"
+            )
+        paragraphs = [COPY[i * 7 :] + COPY[: i * 7] for i in range(count)]
+        paragraphs[1] = "**重点：**" + paragraphs[1]
+        paragraphs.insert(1, "### 小标题：年味在哪里")
+        (directory / name).write_text(front + "---\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
+
+
+def test_a_page_unlike_the_seed_builds_and_passes_its_checks(tmp_path):
+    write_mixed_page(tmp_path / "mixed")
+    output = tmp_path / "mixed.pdf"
+    result = build(tmp_path / "mixed", output)
+    assert result.report.flush == result.report.justified > 50
+    with pikepdf.open(output) as pdf:
+        images = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+        assert len(images) == 2
+    with pdfplumber.open(output) as pdf:
+        text = squeeze("".join(c["text"] for c in pdf.pages[0].chars))
+    assert "万家灯火里的“年味”" in text  # straight quotes set as Chinese quotes
+    assert "iPhone16以旧换新" in text
+    assert "小标题：年味在哪里" in text
+    for module in result.layout.modules:
+        for column in module.columns[:-1]:
+            assert column[-1].style != "crosshead"  # a crosshead never ends a column
