@@ -2,6 +2,7 @@
 """Build a newspaper page PDF from a page directory (page.yaml + articles).
 
     python build_pdf.py                      # the bundled seed page, into build/
+                                             # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
@@ -11,6 +12,8 @@ names the file, field and fix); 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -53,5 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _in_project_environment() -> None:
+    """Started with a Python that lacks the packages: re-run in the project's .venv."""
+    if importlib.util.find_spec("weasyprint") is not None:
+        return
+    venv_python = ROOT / ".venv" / "bin" / "python"
+    if venv_python.exists() and Path(sys.executable) != venv_python:
+        os.execv(venv_python, [str(venv_python), __file__, *sys.argv[1:]])
+    sys.exit("build_pdf: the project's packages are not installed; run ./setup.sh first")
+
+
 if __name__ == "__main__":
+    _in_project_environment()
     sys.exit(main())
