@@ -370,7 +370,8 @@ class _Composer:
                 f"the copy does not fit the {self.grid.format.name} page: overset by {over} "
                 f"lines (≈{over * chars} characters) in the best arrangement found",
                 field="articles",
-                hint="cut the longest articles, drop one, or use format: broadsheet",
+                hint="cut the longest articles or drop one"
+                + (", or use format: broadsheet" if self.grid.format.name == "tabloid" else ""),
             )
         ]
         for columns, group in plan.strips:
@@ -437,7 +438,7 @@ class _Composer:
         )
 
     def _refuse_underfill(self, holes: list[Hole]) -> None:
-        chars = self.grid.format.chars
+        chars, grid_name = self.grid.format.chars, self.grid.format.name
         underfilled = [h for h in holes if h.box.rows > MAX_HOLE_ROWS]
         if underfilled:
             raise FitError(
@@ -447,7 +448,8 @@ class _Composer:
                         f"{h.box.column + 1}–{h.box.column + h.box.columns} after {h.after}",
                         field="articles",
                         hint=f"add about {h.box.rows * h.box.columns * chars} characters "
-                        "of copy or a photo, or use format: tabloid",
+                        "of copy or a photo"
+                        + (", or use format: tabloid" if grid_name == "broadsheet" else ""),
                     )
                     for h in underfilled
                 ]

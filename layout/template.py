@@ -119,6 +119,6 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
             running_date=running_date(page.date),
             box=lambda b: _box_style(layout, b),
             rule=lambda kind, b: _rule_style(layout, kind, b),
-            column_x=lambda module, index: index * (grid.column_width + grid.gutter),
+            column_x=lambda index: index * (grid.column_width + grid.gutter),
         )
     )
