@@ -113,32 +113,33 @@ def face_for(role: Role, char: str) -> Face | None:
 
 
 @functools.cache
-def _shape_width(face: Face, text: str, halt: bool) -> float:
+def _shape_width(face: Face, text: str, features: frozenset[str]) -> float:
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
     buf.language = "zh-Hans"
-    features = dict(BASE_FEATURES, halt=halt)
-    hb.shape(_hb_font(face), buf, features)
+    hb.shape(_hb_font(face), buf, dict(BASE_FEATURES, **dict.fromkeys(features, True)))
     return sum(p.x_advance for p in buf.glyph_positions) / _upem(face)
 
 
-def width(role: Role, text: str, *, halt: bool = False) -> float:
+def width(role: Role, text: str, *, halt: bool = False, full_width: bool = False) -> float:
     """Advance width of `text` in em, as Pango will set it in `role`.
 
-    Text is split where the face changes, as Pango itemises it; `halt`
-    sets punctuation half-width (the OpenType feature the CSS also applies).
+    Text is split where the face changes, as Pango itemises it.  `halt` sets
+    punctuation half-width and `full_width` (OpenType `fwid`) gives `——` its
+    Chinese two-em form: the same features the stylesheet applies.
     """
+    features = frozenset(name for name, on in (("halt", halt), ("fwid", full_width)) if on)
     total = 0.0
     run, run_face = "", None
     for char in text:
         face = face_for(role, char) or role.faces[0]
         if face != run_face and run:
-            total += _shape_width(run_face, run, halt)
+            total += _shape_width(run_face, run, features)
             run = ""
         run, run_face = run + char, face
     if run:
-        total += _shape_width(run_face, run, halt)
+        total += _shape_width(run_face, run, features)
     return total
 
 

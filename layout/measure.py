@@ -71,7 +71,8 @@ class Typesetter:
         bold = self.roles[bold_role or role]
 
         def em(text: str, is_bold: bool, halt: bool) -> float:
-            return fonts.width(bold if is_bold else regular, text, halt=halt)
+            role = bold if is_bold else regular
+            return fonts.width(role, text, halt=halt, full_width=text[0] in linebreak.REPEATED)
 
         return em
 

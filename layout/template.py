@@ -32,7 +32,7 @@ class Segment:
 
     text: str
     bold: bool
-    halt: bool  # set half-width with the OpenType `halt` feature
+    feature: str | None  # OpenType feature, also the CSS class: "halt" (half-width), "fwid"
     spacing: float  # letter-spacing in pt, added after every character
     after: float  # margin-right in pt, after the whole run
 
@@ -42,19 +42,20 @@ def segments(line: Line, em: float) -> tuple[Segment, ...]:
     result: list[Segment] = []
     for piece in line.pieces:
         gap = round(piece.gap * em, 3)
+        feature = "halt" if piece.halt else ("fwid" if piece.kind is Kind.RUN else None)
         if _kept_together(piece):
-            segment = Segment(piece.text, piece.bold, piece.halt, 0.0, gap)
+            segment = Segment(piece.text, piece.bold, feature, 0.0, gap)
         else:
-            segment = Segment(piece.text, piece.bold, piece.halt, gap, 0.0)
+            segment = Segment(piece.text, piece.bold, feature, gap, 0.0)
         last = result[-1] if result else None
         if (
             last is not None
-            and not (last.halt or segment.halt)
+            and last.feature is segment.feature is None
             and last.after == segment.after == 0.0
             and last.spacing == segment.spacing
             and last.bold == segment.bold
         ):
-            result[-1] = Segment(last.text + segment.text, last.bold, False, last.spacing, 0.0)
+            result[-1] = Segment(last.text + segment.text, last.bold, None, last.spacing, 0.0)
         else:
             result.append(segment)
     return tuple(result)

@@ -25,7 +25,8 @@ def _render_lines(lines, roles) -> list:
         "<html><head><style>@page{size:200pt 200pt;margin:0} body{margin:0}"
         f".l{{white-space:pre;height:20pt;line-height:20pt;font-size:{EM}pt;"
         f"font-family:{role.css_families};position:absolute;left:20pt}}"
-        ".halt{font-feature-settings:'halt'}</style></head><body>"
+        ".halt{font-feature-settings:'halt'}.fwid{font-feature-settings:'fwid'}"
+        "</style></head><body>"
     ]
     for number, line in enumerate(lines):
         html.append(
@@ -35,7 +36,7 @@ def _render_lines(lines, roles) -> list:
             style = f"letter-spacing:{s.spacing}pt" + (
                 f";margin-right:{s.after}pt" if s.after else ""
             )
-            html.append(f'<span class="{"halt" if s.halt else ""}" style="{style}">{s.text}</span>')
+            html.append(f'<span class="{s.feature or ""}" style="{style}">{s.text}</span>')
         html.append("</div>")
     html.append("</body></html>")
     _, glyphs = read_glyphs(render_pdf("".join(html), base=weasyprint.__path__[0]))
