@@ -246,6 +246,8 @@ def write_mixed_page(directory):
         paragraphs = [COPY[i * 7 :] + COPY[: i * 7] for i in range(count)]
         paragraphs[1] = "**重点：**" + paragraphs[1]
         paragraphs.insert(1, "### 小标题：年味在哪里")
+        if name == "b.md":  # markup and template syntax are text, printed as typed
+            paragraphs.append("读者来信：<b>粗体</b>与{{ page }}照印。")
         (directory / name).write_text(front + "---\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
 
 
@@ -266,6 +268,7 @@ def test_a_page_unlike_the_seed_builds_and_passes_its_checks(tmp_path):
     assert "万家灯火里的“年味”" in text  # straight quotes set as Chinese quotes
     assert "iPhone16以旧换新" in text
     assert "小标题：年味在哪里" in text
+    assert "<b>粗体</b>与{{page}}照印。" in text
     for module in result.layout.modules:
         for column in module.columns[:-1]:
             assert column[-1].style != "crosshead"  # a crosshead never ends a column
