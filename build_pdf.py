@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
     print(f"wrote {output} in {total:.2f} s ({stages})")
     print(f"check: {result.report.summary()}")
+    print("typography, measured from the PDF:")
+    print(result.report.table())
     return 0
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pdfplumber
 import pikepdf
@@ -48,25 +49,115 @@ class FontInfo:
     subset: bool
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where one line was set, and what it should say: the checker finds it by position."""
+
+    label: str  # the article file name, for the report
+    left: float
+    right: float
+    top: float
+    bottom: float
+    em: float
+    indent: float  # em
+    final: bool  # the paragraph's last line: not justified
+    text: str
+    crosshead: bool = False
+    file: Path | None = None  # for messages
+
+
+# The thresholds of the typography report: past any of them the build fails.
+MAX_GAP_EM = 0.5
+
+
+@dataclass
+class Typography:
+    """clreq figures for one article's body, measured from glyph positions."""
+
+    lines: int = 0
+    justified: int = 0  # non-final lines
+    flush: int = 0  # ... ending on both column edges within FLUSH_TOLERANCE
+    prohibited: int = 0  # lines starting with a closing mark or ending with an opening one
+    split: int = 0  # —— or …… broken across lines
+    orphans: int = 0  # a paragraph's last line holding a single character
+    widest_gap: float = 0.0  # em between two characters of a line
+    spaces_added: int = 0  # spaces between Chinese characters that the source lacks
+    mismatched: int = 0  # lines whose text is not the text set there
+
+    def failures(self) -> list[str]:
+        checks = [
+            (self.mismatched, "lines that differ from the source"),
+            (self.justified - self.flush, "justified lines not flush"),
+            (self.prohibited, "prohibited line starts or ends"),
+            (self.split, "split dashes or ellipses"),
+            (self.orphans, "orphans"),
+            (self.spaces_added, "spaces added between Chinese characters"),
+        ]
+        found = [f"{count} {what}" for count, what in checks if count]
+        if self.widest_gap > MAX_GAP_EM + 0.005:
+            found.append(f"a gap of {self.widest_gap:.2f} em (limit {MAX_GAP_EM} em)")
+        return found
+
+    def add(self, other: Typography) -> None:
+        for name in ("lines", "justified", "flush", "prohibited", "split", "orphans"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.spaces_added += other.spaces_added
+        self.mismatched += other.mismatched
+        self.widest_gap = max(self.widest_gap, other.widest_gap)
+
+
 @dataclass
 class Report:
     """What was measured on the page; `problems` are what fails the build."""
 
     page_size: tuple[float, float]
     fonts: list[FontInfo]
-    lines: int = 0
-    flush: int = 0  # justified (non-final) lines ending on the column edge
-    justified: int = 0  # non-final lines measured
+    typography: dict[str, Typography] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def total(self) -> Typography:
+        total = Typography()
+        for figures in self.typography.values():
+            total.add(figures)
+        return total
 
     def summary(self) -> str:
         width, height = (v * 25.4 / 72 for v in self.page_size)
         embedded = sum(f.embedded and f.subset for f in self.fonts)
+        total = self.total
         return (
-            f"page {width:.0f}×{height:.0f} mm; {self.lines} body lines, "
-            f"{self.flush}/{self.justified} justified lines flush; "
+            f"page {width:.0f}×{height:.0f} mm; {total.lines} body lines, "
+            f"{total.flush}/{total.justified} justified lines flush; "
             f"{embedded}/{len(self.fonts)} fonts embedded as subsets; "
             f"{len(self.problems)} problems"
+        )
+
+    def table(self) -> str:
+        """The typography report, one row an article, as the command line prints it."""
+        rows = [
+            ("article", "lines", "flush", "prohibited", "split", "orphans", "widest gap", "spaces")
+        ]
+        for label, t in [*self.typography.items(), ("page", self.total)]:
+            rows.append(
+                (
+                    label,
+                    str(t.lines),
+                    f"{t.flush}/{t.justified}",
+                    str(t.prohibited),
+                    str(t.split),
+                    str(t.orphans),
+                    f"{t.widest_gap:.2f} em",
+                    str(t.spaces_added),
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        return "\n".join(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+            for row in rows
         )
 
 
@@ -117,9 +208,20 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     for font in report.fonts:
         if not (font.embedded and font.subset):
             report.problems.append(Problem(f"font {font.name} is not embedded as a subset"))
-    by_line = _by_grid_line(glyphs, layout)
+    typography, problems = measure_lines(glyphs, list(_frames(layout)))
+    order = [article.file.name for article in page.articles]
+    report.typography = {name: typography[name] for name in order if name in typography}
+    report.problems += problems
     for module in layout.modules:
-        _check_module(module, layout, by_line, report)
+        printed = "".join(f.text for f in _frames_of(module, layout))
+        if printed != "".join(block.text for block in module.article.blocks):
+            report.problems.append(
+                Problem(
+                    "the body set is not the article's text in reading order",
+                    file=module.article.file,
+                    field="body",
+                )
+            )
     _check_text_present(page, glyphs, report)
     _check_inside(glyphs, size, report)
     if report.problems:
@@ -127,101 +229,139 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     return report
 
 
-def _by_grid_line(glyphs: list[Glyph], layout: Layout) -> dict[int, list[Glyph]]:
-    """Glyphs bucketed by the grid line their middle falls on, so each line is found at once."""
-    grid = layout.grid
-    lines: dict[int, list[Glyph]] = {}
-    for glyph in glyphs:
-        lines.setdefault(int((glyph.middle[1] - grid.top) // grid.line), []).append(glyph)
-    return lines
+def _frames(layout: Layout) -> Iterator[Frame]:
+    for module in layout.modules:
+        yield from _frames_of(module, layout)
 
 
-def _check_module(
-    module: Module, layout: Layout, by_line: dict[int, list[Glyph]], report: Report
-) -> None:
+def _frames_of(module: Module, layout: Layout) -> Iterator[Frame]:
+    """Each body line of a module, in reading order, where the layout put it."""
     grid = layout.grid
-    where = module.article.file
-    printed_text = []
     for index, column in enumerate(module.columns):
         left = grid.x(module.box.column + index)
-        right = left + grid.column_width
         for number, row in enumerate(column):
-            printed = sorted(
-                (
-                    g
-                    for g in by_line.get(module.body_row + number, ())
-                    if left - 1 <= g.middle[0] <= right + 1
-                ),
-                key=lambda g: g.left,
+            top = grid.y(module.body_row + number)
+            yield Frame(
+                module.article.file.name,
+                left,
+                left + grid.column_width,
+                top,
+                top + grid.line,
+                grid.em,
+                row.line.indent,
+                row.line.final,
+                row.line.text,
+                crosshead=row.style == "crosshead",
+                file=module.article.file,
             )
-            text = "".join(g.text for g in printed)
-            printed_text.append(text)
-            report.lines += 1
-            if text != row.line.text:
-                report.problems.append(
-                    Problem(
-                        f"line printed as {text!r}, set as {row.line.text!r}",
-                        file=where,
-                        field="body",
-                    )
-                )
-                continue
-            _check_line(
-                printed,
-                final=row.line.final or row.style == "crosshead",
-                edge=right,
-                em=grid.em,
-                where=where,
-                report=report,
-            )
-    body = "".join(block.text for block in module.article.blocks)
-    if "".join(printed_text) != body:
-        report.problems.append(
-            Problem(
-                "the printed body is not the article's text in reading order",
-                file=where,
-                field="body",
-            )
-        )
 
 
-def _check_line(
-    printed: list[Glyph], *, final: bool, edge: float, em: float, where, report: Report
-) -> None:
+def measure_lines(
+    glyphs: list[Glyph], frames: list[Frame]
+) -> tuple[dict[str, Typography], list[Problem]]:
+    """The typography figures of every framed line, per label, and each fault found."""
+    buckets: dict[int, list[tuple[int, Glyph]]] = {}
+    for order, glyph in enumerate(glyphs):
+        buckets.setdefault(int(glyph.middle[1] // BUCKET), []).append((order, glyph))
+    figures: dict[str, Typography] = {}
+    problems: list[Problem] = []
+    previous: Frame | None = None
+    for frame in frames:
+        # in the order the PDF draws them, which is reading order: by position, a
+        # half-width closing mark and the opening mark pulled under it would tie
+        printed = [
+            g
+            for _, g in sorted(
+                (order, g)
+                for key in range(int(frame.top // BUCKET), int(frame.bottom // BUCKET) + 1)
+                for order, g in buckets.get(key, ())
+                if frame.top <= g.middle[1] < frame.bottom
+                and frame.left - 1 <= g.middle[0] <= frame.right + 1
+            )
+        ]
+        stats = figures.setdefault(frame.label, Typography())
+        fault = _measure_line(printed, frame, previous, stats)
+        if fault:
+            problems.append(Problem(f"{fault}: {_text(printed)}", frame.file, field="body"))
+        previous = frame
+    return figures, problems
+
+
+HAN = r"[\u3400-\u9fff\U00020000-\U0003ffff]"
+HAN_SPACE_HAN = re.compile(rf"{HAN}\s+{HAN}")
+BUCKET = 4.0  # pt: glyphs are bucketed by height so each line's are found at once
+
+
+def _measure_line(printed: list[Glyph], frame: Frame, previous: Frame | None, t: Typography) -> str:
+    """Update `t` with one line; return what is wrong with it, if anything."""
+    t.lines += 1
+    text = _text(printed)
+    t.spaces_added += max(
+        0, len(HAN_SPACE_HAN.findall(text)) - len(HAN_SPACE_HAN.findall(frame.text))
+    )
+    if text != frame.text:
+        t.mismatched += 1
+        return f"line printed differs from the line set ({frame.text!r})"
     visible = [g for g in printed if not g.text.isspace()]
     if not visible:
-        return
-    first, last = visible[0].text, visible[-1].text
-    if first in NO_LINE_START:
-        report.problems.append(
-            Problem(f"line starts with {first!r}: {_text(printed)}", file=where, field="body")
-        )
-    if last in OPENING:
-        report.problems.append(
-            Problem(f"line ends with {last!r}: {_text(printed)}", file=where, field="body")
-        )
-    for a, b in itertools.pairwise(visible):
-        if kind_of(a.text[-1]) is Kind.HAN and kind_of(b.text[0]) is Kind.HAN:
-            between = [g for g in printed if g.left >= a.right - 0.01 and g.right <= b.left + 0.01]
-            if any(g.text.isspace() for g in between):
-                report.problems.append(
-                    Problem(f"space added between characters: {_text(printed)}", file=where)
-                )
-    if final:
-        return
-    report.justified += 1
+        return ""
+    faults = []
+    if visible[0].text[0] in NO_LINE_START or visible[-1].text[-1] in OPENING:
+        t.prohibited += 1
+        faults.append("prohibited line start or end")
+    same_paragraph = previous is not None and previous.label == frame.label and not previous.final
+    if same_paragraph and _splits_run(previous.text, frame.text):
+        t.split += 1
+        faults.append("dash or ellipsis split across lines")
+    gap = _widest_gap(printed, frame.em)
+    t.widest_gap = max(t.widest_gap, gap)
+    if gap > MAX_GAP_EM + 0.005:
+        faults.append(f"a gap of {gap:.2f} em between characters (limit {MAX_GAP_EM} em)")
+    if frame.crosshead:
+        return "; ".join(faults)
+    if frame.final:
+        words = sum(1 for g in visible for c in g.text if kind_of(c) in (Kind.HAN, Kind.LATIN))
+        if same_paragraph and words < 2:
+            t.orphans += 1
+            faults.append("orphan")
+        return "; ".join(faults)
+    t.justified += 1
     end = visible[-1]
-    right = end.left + em / 2 if end.text in HALF_AT_LINE_END else end.right
-    if abs(right - edge) <= FLUSH_TOLERANCE:
-        report.flush += 1
+    right = end.left + frame.em / 2 if end.text in HALF_AT_LINE_END else end.right
+    start = frame.left + frame.indent * frame.em
+    if (
+        abs(right - frame.right) <= FLUSH_TOLERANCE
+        and abs(visible[0].left - start) <= FLUSH_TOLERANCE
+    ):
+        t.flush += 1
     else:
-        report.problems.append(
-            Problem(
-                f"line ends {edge - right:+.2f} pt from the column edge: {_text(printed)}",
-                file=where,
-                field="body",
-            )
-        )
+        faults.append(f"line ends {frame.right - right:+.2f} pt from the column edge")
+    return "; ".join(faults)
+
+
+def _splits_run(before: str, after: str) -> bool:
+    """`——` or `……` broken between two lines: an odd run at the end of the first."""
+    if not before or not after or before[-1] not in "—…" or after[0] != before[-1]:
+        return False
+    run = len(before) - len(before.rstrip(before[-1]))
+    return run % 2 == 1
+
+
+def _widest_gap(printed: list[Glyph], em: float) -> float:
+    """The widest space between two adjacent characters of a line, in em.
+
+    A half-width closing mark advances half an em; the space after a Latin
+    word (a real space character) is a word space, not a gap.
+    """
+    widest = 0.0
+    for a, b in itertools.pairwise(printed):
+        if a.text.isspace() or b.text.isspace():
+            continue
+        advance = a.right - a.left
+        if a.text[-1] in HALF_AT_LINE_END and b.left - a.left < advance - 0.01:
+            advance /= 2
+        widest = max(widest, (b.left - a.left - advance) / em)
+    return widest
 
 
 def _text(glyphs: list[Glyph]) -> str:

@@ -117,9 +117,17 @@ def _shape_width(face: Face, text: str, features: frozenset[str]) -> float:
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
-    buf.language = "zh-Hans"
+    if not _has_latin_letters(text):
+        # Pango shapes a run of Latin script without the page's zh language (so
+        # Noto CJK's digits are 0.549 em after a Latin letter, proportional
+        # elsewhere); the line breaker keeps each Latin word in its own run
+        buf.language = "zh-Hans"
     hb.shape(_hb_font(face), buf, dict(BASE_FEATURES, **dict.fromkeys(features, True)))
     return sum(p.x_advance for p in buf.glyph_positions) / _upem(face)
+
+
+def _has_latin_letters(text: str) -> bool:
+    return any(char.isalpha() and ord(char) < 0x2E80 for char in text)
 
 
 def width(role: Role, text: str, *, halt: bool = False, full_width: bool = False) -> float:

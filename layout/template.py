@@ -35,6 +35,7 @@ class Segment:
     feature: str | None  # OpenType feature, also the CSS class: "halt" (half-width), "fwid"
     spacing: float  # letter-spacing in pt, added after every character
     after: float  # margin-right in pt, after the whole run
+    solo: bool = False  # a Latin word or number: never shares a span (see fonts.width)
 
 
 def segments(line: Line, em: float) -> tuple[Segment, ...]:
@@ -42,14 +43,25 @@ def segments(line: Line, em: float) -> tuple[Segment, ...]:
     result: list[Segment] = []
     for piece in line.pieces:
         gap = round(piece.gap * em, 3)
+        if piece.kind is Kind.SPACE and result:
+            # WeasyPrint draws no glyph for a span holding only a space, which would
+            # drop it from the text layer: the space joins the run before it, and
+            # the gaps on either side of it are set after it instead.
+            last = result[-1]
+            after = round(last.after + gap - last.spacing, 3)
+            result[-1] = Segment(
+                last.text + piece.text, last.bold, last.feature, last.spacing, after, last.solo
+            )
+            continue
         feature = "halt" if piece.halt else ("fwid" if piece.kind is Kind.RUN else None)
         if _kept_together(piece):
-            segment = Segment(piece.text, piece.bold, feature, 0.0, gap)
+            segment = Segment(piece.text, piece.bold, feature, 0.0, gap, solo=True)
         else:
             segment = Segment(piece.text, piece.bold, feature, gap, 0.0)
         last = result[-1] if result else None
         if (
             last is not None
+            and not (last.solo or segment.solo)
             and last.feature is segment.feature is None
             and last.after == segment.after == 0.0
             and last.spacing == segment.spacing

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from layout.check import Glyph, Report, _check_line, check_pdf
+from layout.check import Frame, Glyph, check_pdf, measure_lines
 from layout.compose import compose
 from layout.errors import CheckError
 from layout.grid import Grid
@@ -26,8 +26,8 @@ def rendered(roles, typesetter):
 def test_a_good_page_passes(rendered):
     source, layout, html = rendered
     report = check_pdf(render_pdf(html, source.directory), source, layout)
-    assert report.justified > 100
-    assert report.flush == report.justified
+    assert report.total.justified > 100
+    assert report.total.flush == report.total.justified
     assert len(report.fonts) >= 3
 
 
@@ -44,7 +44,7 @@ def test_text_that_differs_from_the_source_fails(rendered):
     source, layout, html = rendered
     head, body = html.split("<article", 1)
     broken = head + "<article" + body.replace("呼和浩特", "呼和浩待", 1)
-    with pytest.raises(CheckError, match="printed as"):
+    with pytest.raises(CheckError, match="differs from the line set"):
         check_pdf(render_pdf(broken, source.directory), source, layout)
 
 
@@ -52,18 +52,43 @@ def glyphs(text: str, left: float = 0.0, em: float = 10.0) -> list[Glyph]:
     return [Glyph(c, left + i * em, left + (i + 1) * em, 0, em) for i, c in enumerate(text)]
 
 
+def frame(text: str, *, final: bool, right: float = 40) -> Frame:
+    return Frame("a.md", 0, right, 0, 10, 10, 0, final, text)
+
+
 @pytest.mark.parametrize(
-    ("text", "message"),
-    [("，中国人", "starts with"), ("中国人“", "ends with"), ("中国 人", "space added")],
+    ("text", "figure"),
+    [("，中国人", "prohibited"), ("中国人“", "prohibited"), ("中国 人", "spaces_added")],
 )
-def test_prohibited_lines_are_reported(text, message):
-    report = Report((0, 0), [])
-    _check_line(glyphs(text), final=True, edge=40, em=10, where=None, report=report)
-    assert any(message in p.message for p in report.problems)
+def test_prohibited_lines_and_added_spaces_are_counted(text, figure):
+    figures, problems = measure_lines(glyphs(text), [frame(text.replace(" ", ""), final=True)])
+    assert getattr(figures["a.md"], figure) == 1
+    assert problems
 
 
 def test_half_width_mark_at_line_end_counts_as_flush():
-    report = Report((0, 0), [])
     line = glyphs("中国人，")  # the comma's advance box runs to 40, its ink to 35
-    _check_line(line, final=False, edge=35, em=10, where=None, report=report)
-    assert (report.flush, report.justified, report.problems) == (1, 1, [])
+    figures, problems = measure_lines(line, [frame("中国人，", final=False, right=35)])
+    t = figures["a.md"]
+    assert (t.flush, t.justified, problems) == (1, 1, [])
+
+
+def test_wide_gaps_orphans_and_split_dashes_are_measured():
+    spaced = [Glyph(c, i * 16.0, i * 16.0 + 10, 0, 10) for i, c in enumerate("中国人民")]
+    figures, _ = measure_lines(spaced, [frame("中国人民", final=False, right=58)])
+    assert figures["a.md"].widest_gap == pytest.approx(0.6)
+    assert "gap of 0.60 em" in " ".join(figures["a.md"].failures())
+    first = glyphs("中国人—")
+    second = [Glyph(g.text, g.left, g.right, 20, 30) for g in glyphs("—好")]
+    frames = [
+        frame("中国人—", final=False),
+        Frame("a.md", 0, 40, 20, 30, 10, 0, True, "—好"),
+    ]
+    figures, _ = measure_lines(first + second, frames)
+    assert figures["a.md"].split == 1
+    lone = [Glyph(g.text, g.left, g.right, 20, 30) for g in glyphs("好。")]
+    figures, _ = measure_lines(
+        glyphs("中国人民") + lone,
+        [frame("中国人民", final=False), Frame("a.md", 0, 40, 20, 30, 10, 0, True, "好。")],
+    )
+    assert figures["a.md"].orphans == 1

@@ -42,3 +42,10 @@ def test_the_slow_font_subsetting_path_is_refused(monkeypatch):
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     with pytest.raises(SetupError, match="libharfbuzz-subset"):
         fonts.require_fast_subsetting()
+
+
+def test_latin_digits_are_measured_as_pango_shapes_them(roles):
+    # Pango shapes a Latin-script run without the zh language: '1' is 0.549 em there
+    body = roles["body"]
+    assert fonts.width(body, "No.1") - fonts.width(body, "No.") == pytest.approx(0.549)
+    assert fonts.width(body, "1") == pytest.approx(0.471)

@@ -191,3 +191,20 @@ def test_real_font_lines_are_flush(typesetter):
     assert "".join(line.text for line in lines) == text
     for line in lines[:-1]:
         assert abs(line.indent + line.width - 14) < 1e-6
+
+
+def test_line_start_rules_hold_across_bold_spans():
+    # the comma opens a bold span; it must still not start a line
+    spans = (Span("中" * 10), Span("，重点", bold=True), Span("中" * 10))
+    lines = break_paragraph(spans, 10, model_em)
+    assert all(line.text[0] not in NO_START for line in lines)
+    assert "".join(line.text for line in lines) == "".join(s.text for s in spans)
+    bold = [p.text for line in lines for p in line.pieces if p.bold]
+    assert "".join(bold) == "，重点"
+
+
+def test_a_line_may_start_with_an_opening_quote():
+    text = "中" * 10 + "“中中”" + "中" * 5
+    lines = lines_of(text, measure=10)
+    assert lines[1].text.startswith("“")
+    assert lines[0].text == "中" * 10
