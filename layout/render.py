@@ -3,6 +3,7 @@
 WeasyPrint is pinned (pyproject.toml): the composer's measurements assume
 its text pipeline (Pango, HarfBuzz features from CSS, letter-spacing after
 every character), which `tests/test_render.py` checks against this version.
+Everything WeasyPrint reads goes through `fetch.PageFetcher`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,32 @@ from pathlib import Path
 
 import weasyprint
 
+from .errors import Problem, SourceError
+from .fetch import PageFetcher, RefusedReferenceError
 from .fonts import require_fast_subsetting
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+ROOT = Path(__file__).resolve().parent.parent
+STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
 
 
 def render_pdf(html: str, base: Path) -> bytes:
-    """PDF bytes of one page; `base` resolves the page's relative references."""
+    """PDF bytes of one page; `base` (the page directory) resolves its references."""
     require_fast_subsetting()
-    stylesheets = [weasyprint.CSS(filename=STYLES / name) for name in STYLESHEETS]
-    document = weasyprint.HTML(string=html, base_url=str(base)).render(stylesheets=stylesheets)
-    return document.write_pdf(uncompressed_pdf=False)
+    fetcher = PageFetcher(Path(base), STYLES, ROOT / "fonts")
+    try:
+        stylesheets = [
+            weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher) for name in STYLESHEETS
+        ]
+        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render(
+            stylesheets=stylesheets
+        )
+        return document.write_pdf(uncompressed_pdf=False)
+    except RefusedReferenceError as refused:
+        raise SourceError(
+            Problem(
+                f"refers to {refused.url}, which is outside the page directory",
+                file=Path(base),
+                hint="keep every file the page uses inside its directory",
+            )
+        ) from None
