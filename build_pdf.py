@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", type=Path, help="PDF to write (default: build/NAME.pdf)")
     parser.add_argument("--png", type=Path, help="also write a PNG preview of the page")
     parser.add_argument("--dpi", type=int, default=100, help="resolution of the PNG preview")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="give up on a page that takes longer (default: 120)",
+    )
     return parser
 
 
@@ -43,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from layout.preview import write_png  # noqa: PLC0415
 
     try:
-        result = build(args.page, output)
+        result = build(args.page, output, seconds=args.time_limit)
         if args.png:
             write_png(result.pdf, args.png, dpi=args.dpi)
     except LayoutError as error:

@@ -59,5 +59,9 @@ class CheckError(LayoutError):
     """The rendered PDF fails a print check read back from it."""
 
 
+class TimeLimitError(LayoutError):
+    """The page took longer to build than it is allowed."""
+
+
 class SetupError(LayoutError):
     """The machine lacks something the build needs to run (fast)."""

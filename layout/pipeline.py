@@ -8,8 +8,11 @@ has passed, so a page that fails any stage leaves nothing at the output.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from . import fonts
 from .check import Report, check_pdf
 from .compose import Layout, compose
 from .document import Article, Block, Page, Span
-from .errors import Problem
+from .errors import Problem, TimeLimitError
 from .grid import Grid
 from .measure import Typesetter
 from .normalise import normalise_page
@@ -85,10 +88,47 @@ def _body_role(block: Block, span: Span) -> str:
     return "body_bold" if span.bold else "body"
 
 
+@contextlib.contextmanager
+def time_limit(seconds: float | None, directory: Path) -> Iterator[None]:
+    """Stop a build that runs past `seconds` (main thread only: it uses SIGALRM)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitError(
+            Problem(
+                f"the page took longer than {seconds:g} s to build",
+                file=directory,
+                hint="look for an unusually long article; raise --time-limit for a huge page",
+            )
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def build(
-    directory: Path, output: Path | None = None, *, clock: Callable[[], float] = time.perf_counter
+    directory: Path,
+    output: Path | None = None,
+    *,
+    clock: Callable[[], float] = time.perf_counter,
+    seconds: float | None = None,
 ) -> Build:
-    """Build one page directory; write the PDF to `output` if given and the page passes."""
+    """Build one page directory; write the PDF to `output` if given and the page passes.
+
+    `seconds` bounds the whole build (see `time_limit`); nothing is written if it runs out.
+    """
+    with time_limit(seconds, directory):
+        return _build(directory, output, clock)
+
+
+def _build(directory: Path, output: Path | None, clock: Callable[[], float]) -> Build:
     timings: dict[str, float] = {}
     started = clock()
 

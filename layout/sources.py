@@ -43,6 +43,10 @@ IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 # Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
 # low enough that decoding cannot exhaust memory.
 MAX_PIXELS = 100_000_000
+# Limits that make a pathological page fail at once instead of hanging the build.
+MAX_ARTICLES = 12  # a newspaper page holds up to about ten
+MAX_ARTICLE_BYTES = 1_000_000  # several pages of copy
+MAX_PARAGRAPH_CHARS = 5_000  # a newspaper paragraph is rarely over 500
 
 T = TypeVar("T")
 
@@ -141,6 +145,7 @@ class PageSource(_Source):
     )
     articles: list[Text] = Field(
         min_length=1,
+        max_length=MAX_ARTICLES,
         description="Article files (Markdown), relative to this directory, in priority order.",
         examples=[["01-fagaiwei.md", "02-gongxinju.md"]],
     )
@@ -285,6 +290,8 @@ def _load_articles(directory: Path, doc: _Yaml, problems: list[Problem]) -> list
     articles: list[Article] = []
     first_listed: dict[Path, int] = {}
     entries = list(_valid_items(doc.data, "articles", TypeAdapter(Text)))
+    if len(entries) > MAX_ARTICLES:
+        return []  # reported by validation; not worth reading thousands of files
     listed = frozenset(Path(entry).name for _, entry in entries)
     for index, entry in entries:
         loc = ("articles", index)
@@ -315,6 +322,16 @@ def _load_article(
     directory: Path, path: Path, slug: str, problems: list[Problem]
 ) -> Article | None:
     before = len(problems)
+    if path.stat().st_size > MAX_ARTICLE_BYTES:
+        problems.append(
+            Problem(
+                f"the file is {path.stat().st_size:,} bytes; an article is at most "
+                f"{MAX_ARTICLE_BYTES:,}",
+                path,
+                hint="split it into several articles, or check that it is the right file",
+            )
+        )
+        return None
     text = _read_text(path, problems)
     if text is None:
         return None
@@ -337,6 +354,18 @@ def _load_article(
                 "write the article text below the front matter's closing `---`",
             )
         )
+    for block in blocks:
+        if len(block.text) > MAX_PARAGRAPH_CHARS:
+            problems.append(
+                Problem(
+                    f"this paragraph has {len(block.text):,} characters; at most "
+                    f"{MAX_PARAGRAPH_CHARS:,} can be set",
+                    path,
+                    block.line,
+                    "body",
+                    "split it with blank lines where the paragraphs end",
+                )
+            )
     if source is None or len(problems) > before:
         return None
     return Article(
@@ -737,6 +766,7 @@ _MESSAGES = {
     "greater_than_equal": "must be {ge} or more, got {got}",
     "list_type": "expected a list, got {got}",
     "too_short": "must list at least one entry",
+    "too_long": "lists {actual_length} entries; a page holds at most {max_length}",
     "literal_error": "must be {expected}, got {got}",
     "model_type": "expected `key: value` fields, got {got}",
     "invalid_key": "field names must be text, got {got}",
