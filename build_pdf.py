@@ -4,6 +4,7 @@
     python build_pdf.py                      # the bundled seed page, into build/
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
+    python build_pdf.py import {text,nitf,docx} FILE -o PAGE_DIR [--paper … --date … --page …]
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
 names the file, field and fix); 2 wrong usage.
@@ -41,7 +42,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_pdf.py import", description="Turn newsroom text, NITF or Word into a page."
+    )
+    parser.add_argument("kind", choices=("text", "nitf", "docx"))
+    parser.add_argument("file", type=Path)
+    parser.add_argument("-o", "--output", type=Path, required=True, help="page directory to write")
+    parser.add_argument("--paper", help="报名, if the source does not say")
+    parser.add_argument("--date", type=_iso_date, help="YYYY-MM-DD")
+    parser.add_argument("--page", type=int, help="版次")
+    parser.add_argument("--section", help="版名")
+    parser.add_argument("--format", choices=("broadsheet", "tabloid"))
+    return parser
+
+
+def _iso_date(text: str):
+    import datetime  # noqa: PLC0415 (only the importer needs it)
+
+    return datetime.date.fromisoformat(text)
+
+
+def import_main(argv: list[str]) -> int:
+    """`import KIND FILE -o PAGE_DIR`: write page sources, print what could not be placed."""
+    args = _import_parser().parse_args(argv)
+    from layout.errors import LayoutError  # noqa: PLC0415
+    from layout.ingest import read  # noqa: PLC0415
+    from layout.ingest.draft import write_page  # noqa: PLC0415
+
+    try:
+        draft = read(args.kind, args.file)
+    except LayoutError as error:
+        print(f"build_pdf: cannot import {args.file}:\n{error}", file=sys.stderr)
+        return 1
+    for key in ("paper", "date", "page", "section", "format"):
+        if getattr(args, key) is not None:
+            setattr(draft, key, getattr(args, key))
+    written = write_page(draft, args.output)
+    print(f"wrote {len(written)} files to {args.output}")
+    for note in draft.notes:
+        print(f"note: {note}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:
+        return import_main(argv[1:])
     args = _parser().parse_args(argv)
     output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
 

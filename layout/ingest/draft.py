@@ -51,6 +51,22 @@ class DraftPage:
     notes: list[str] = field(default_factory=list)  # what could not be placed, and why
 
 
+class _Dumper(yaml.SafeDumper):
+    """YAML as an editor would write it: multi-line text as a `|` block."""
+
+
+_Dumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None
+    ),
+)
+
+
+def _dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def _clean(text: str | None) -> str | None:
     return normalise_text(text) if text else text
 
@@ -76,7 +92,7 @@ def page_yaml(draft: DraftPage, files: list[str]) -> str:
         credits["designer"] = draft.designer
     if credits:
         data["credits"] = credits
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    text = _dump(data)
     missing = [key for key in ("paper", "date", "page") if key not in data]
     if missing:
         text = "".join(f"# {key}: not found in the source; fill it in\n" for key in missing) + text
@@ -102,7 +118,7 @@ def article_markdown(article: DraftArticle) -> str:
             }
             for image in article.images
         ]
-    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    head = _dump(front)
     body = "\n\n".join(normalise_text(p) for p in article.paragraphs)
     return f"---\n{head}---\n\n{body}\n"
 
