@@ -82,10 +82,6 @@ class Grid:
         return self.span_width(self.columns)
 
     @property
-    def type_height(self) -> float:
-        return self.rows * self.line
-
-    @property
     def left(self) -> float:
         """Left edge of the type area: centred on the page."""
         return (self.page_size[0] - self.type_width) / 2
