@@ -9,6 +9,7 @@ importer could not place goes into `notes`, never silently away.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,29 @@ _Dumper.add_representer(
 
 def _dump(data: dict) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def bold_markdown(runs: Iterable[tuple[str, bool]]) -> str:
+    """Runs of (text, bold) as one Markdown paragraph: adjacent bold runs share one `**…**`.
+
+    Blanks stay outside the markers, which the body parser only takes when they
+    hug text; a bold run of blanks alone is plain text.
+    """
+    merged: list[list] = []
+    for text, bold in runs:
+        if merged and merged[-1][1] == bold:
+            merged[-1][0] += text
+        elif text:
+            merged.append([text, bold])
+    return "".join(_marked(text, bold) for text, bold in merged).strip()
+
+
+def _marked(text: str, bold: bool) -> str:
+    core = text.strip()
+    if not (bold and core):
+        return text
+    start = text.index(core)
+    return f"{text[:start]}**{core}**{text[start + len(core) :]}"
 
 
 def _clean(text: str | None) -> str | None:
