@@ -4,7 +4,7 @@
     python build_pdf.py                      # the bundled seed page, into build/
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
-    python build_pdf.py import {text,nitf,docx} FILE -o PAGE_DIR [--paper … --date … --page …]
+    python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
 names the file, field and fix); 2 wrong usage.
@@ -47,7 +47,7 @@ def _import_parser() -> argparse.ArgumentParser:
         prog="build_pdf.py import", description="Turn newsroom text, NITF or Word into a page."
     )
     parser.add_argument("kind", choices=("text", "nitf", "docx"))
-    parser.add_argument("file", type=Path)
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a story each")
     parser.add_argument("-o", "--output", type=Path, required=True, help="page directory to write")
     parser.add_argument("--paper", help="报名, if the source does not say")
     parser.add_argument("--date", type=_iso_date, help="YYYY-MM-DD")
@@ -64,16 +64,16 @@ def _iso_date(text: str):
 
 
 def import_main(argv: list[str]) -> int:
-    """`import KIND FILE -o PAGE_DIR`: write page sources, print what could not be placed."""
+    """`import KIND FILE… -o PAGE_DIR`: write page sources, print what could not be placed."""
     args = _import_parser().parse_args(argv)
     from layout.errors import LayoutError  # noqa: PLC0415
-    from layout.ingest import read  # noqa: PLC0415
+    from layout.ingest import read_all  # noqa: PLC0415
     from layout.ingest.draft import write_page  # noqa: PLC0415
 
     try:
-        draft = read(args.kind, args.file)
+        draft = read_all(args.kind, args.files)
     except LayoutError as error:
-        print(f"build_pdf: cannot import {args.file}:\n{error}", file=sys.stderr)
+        print(f"build_pdf: cannot import:\n{error}", file=sys.stderr)
         return 1
     for key in ("paper", "date", "page", "section", "format"):
         if getattr(args, key) is not None:
