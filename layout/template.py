@@ -102,7 +102,7 @@ def running_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -120,7 +120,7 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
     grid = layout.grid
     width, height = grid.page_size
     return (
-        _environment()
+        environment()
         .get_template("page.html.j2")
         .render(
             page=page,

@@ -10,37 +10,16 @@ from __future__ import annotations
 
 import weasyprint
 
-from layout.check import read_glyphs
 from layout.document import Span
 from layout.linebreak import break_paragraph
-from layout.render import render_pdf
-from layout.template import segments
+from tests.specimen import render_lines
 
 EM = 10.0
 
 
 def _render_lines(lines, roles) -> list:
-    role = roles["body"]
-    html = [
-        "<html><head><style>@page{size:200pt 200pt;margin:0} body{margin:0}"
-        f".l{{white-space:pre;height:20pt;line-height:20pt;font-size:{EM}pt;"
-        f"font-family:{role.css_families};position:absolute;left:20pt}}"
-        ".halt{font-feature-settings:'halt'}.fwid{font-feature-settings:'fwid'}"
-        "</style></head><body>"
-    ]
-    for number, line in enumerate(lines):
-        html.append(
-            f'<div class="l" style="top:{20 + number * 20}pt;padding-left:{line.indent * EM}pt">'
-        )
-        for s in segments(line, EM):
-            style = f"letter-spacing:{s.spacing}pt" + (
-                f";margin-right:{s.after}pt" if s.after else ""
-            )
-            html.append(f'<span class="{s.feature or ""}" style="{style}">{s.text}</span>')
-        html.append("</div>")
-    html.append("</body></html>")
-    _, glyphs = read_glyphs(render_pdf("".join(html), base=weasyprint.__path__[0]))
-    return glyphs
+    placed = [(20.0, 20.0 + number * 20, line) for number, line in enumerate(lines)]
+    return render_lines(placed, roles["body"], em=EM, pitch=20.0)
 
 
 def test_weasyprint_is_the_pinned_version():

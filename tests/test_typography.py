@@ -13,11 +13,10 @@ import random
 
 import pytest
 
-from layout.check import MAX_GAP_EM, Frame, measure_lines, read_glyphs
+from layout.check import MAX_GAP_EM, Frame, measure_lines
 from layout.document import Span
 from layout.linebreak import break_paragraph
-from layout.render import render_pdf
-from layout.template import segments
+from tests.specimen import render_lines
 
 EM = 9.0
 PITCH = 14.0
@@ -62,48 +61,21 @@ def stress(typesetter, roles):
     rng = random.Random(20241126)
     em = typesetter.measure_for("body")
     frames: list[Frame] = []
-    html = [
-        "<html><head><style>@page{size:3000pt 3000pt;margin:0} body{margin:0}"
-        f".l{{position:absolute;white-space:pre;height:{PITCH}pt;line-height:{PITCH}pt;"
-        f"font-size:{EM}pt;font-family:{roles['body'].css_families};"
-        "font-kerning:none;font-variant-ligatures:none}"
-        ".halt{font-feature-settings:'halt'}.fwid{font-feature-settings:'fwid'}"
-        "</style></head><body>"
-    ]
+    placed = []
     left = 20.0
     for measure in MEASURES:
         top = 20.0
         for number in range(12):
             label = f"{measure}-{number}"
             for line in break_paragraph((Span(paragraph(rng)),), measure, em, indent=2):
-                frames.append(
-                    Frame(
-                        label,
-                        left,
-                        left + measure * EM,
-                        top,
-                        top + PITCH,
-                        EM,
-                        line.indent,
-                        line.final,
-                        line.text,
-                    )
-                )
-                html.append(
-                    f'<div class="l" style="left:{left}pt;top:{top}pt;'
-                    f'padding-left:{line.indent * EM}pt">'
-                )
-                for s in segments(line, EM):
-                    style = f"letter-spacing:{s.spacing}pt" + (
-                        f";margin-right:{s.after}pt" if s.after else ""
-                    )
-                    html.append(f'<span class="{s.feature or ""}" style="{style}">{s.text}</span>')
-                html.append("</div>")
+                frame = Frame(label, left, left + measure * EM, top, top + PITCH, EM,
+                              line.indent, line.final, line.text)  # fmt: skip
+                frames.append(frame)
+                placed.append((left, top, line))
                 top += PITCH
             top += PITCH
         left += measure * EM + 20
-    html.append("</body></html>")
-    _, glyphs = read_glyphs(render_pdf("".join(html), base="."))
+    glyphs = render_lines(placed, roles["body"], em=EM, pitch=PITCH)
     return frames, glyphs
 
 

@@ -1,0 +1,34 @@
+"""Render lines set by the line breaker exactly as the page template draws them.
+
+The renderer-contract and stress tests place lines anywhere on a large page
+but must draw them with the product's own line macro and stylesheets, so
+that what they measure is what a page prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from layout.check import Glyph, read_glyphs
+from layout.fonts import Role
+from layout.linebreak import Line
+from layout.render import render_pdf
+from layout.template import environment
+
+
+def render_lines(
+    placed: Sequence[tuple[float, float, Line]], role: Role, *, em: float, pitch: float
+) -> list[Glyph]:
+    """Glyphs of a page holding each (left, top, line), in the body role at `em` pt."""
+    line = environment().get_template("line.html.j2").module.line
+    body = "".join(
+        f'<div style="position:absolute;left:{left}pt;top:{top}pt">{line(item, em)}</div>'
+        for left, top, item in placed
+    )
+    html = (
+        "<html><head><style>@page{size:3000pt 3000pt;margin:0}"
+        f"body{{font-family:{role.css_families};font-size:{em}pt}}"
+        f".l{{height:{pitch}pt;line-height:{pitch}pt}}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    return read_glyphs(render_pdf(html, base="."))[1]
