@@ -105,7 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
+    grid = result.layout.grid
     print(f"wrote {output} in {total:.2f} s ({stages})")
+    print(
+        f"grid: {grid.format.name}, {grid.columns} columns "
+        f"of {grid.chars} characters of {grid.em:g} pt"
+    )
     print(f"check: {result.report.summary()}")
     print("typography, measured from the PDF:")
     print(result.report.table())

@@ -12,13 +12,15 @@ error that says by how much, never a clipped or gappy page.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .document import Article, Image, Page
-from .errors import FitError, Problem
+from .errors import FitError, OversetError, Problem, UnderfillError
+from .fonts import Role
 from .grid import Grid
 from .linebreak import Line
 from .measure import BodyRow, Heading, Typesetter
@@ -269,6 +271,19 @@ def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:
     return _Composer(page, grid, ts).run()
 
 
+def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
+    """Lay out the page in the usual body size, or a larger one if the copy is short.
+
+    Newspapers set a thin page in 五号 rather than leave it half empty; the
+    column width stays the same, so only the characters per line change.
+    """
+    *usual, largest = Grid.variants(page.format)
+    for grid in usual:
+        with contextlib.suppress(UnderfillError):
+            return compose(page, grid, Typesetter(roles, grid))
+    return compose(page, largest, Typesetter(roles, largest))
+
+
 class _Composer:
     """One page's search: measured items, the rows they share, and the rules of make-up."""
 
@@ -321,7 +336,7 @@ class _Composer:
         if best is None:
             raise FitError(Problem("the page has no articles to place", field="articles"))
         if best.overflow > 0:
-            raise FitError(self._overset_problems(best))
+            raise OversetError(self._overset_problems(best))
         return self._place(best)
 
     def _score(self, top, strips, top_rows: int) -> _Plan | None:
@@ -352,6 +367,8 @@ class _Composer:
         first = strips[0][1]
         if self.lead not in top and self.lead not in first[:2]:
             return None  # the lead article belongs at the top left
+        if self.lead in top and "lede" not in top and self.page.lede:
+            return None  # the lede sits under the banner, never below the lead
         for left, right in itertools.pairwise(tops_by_strip):
             cost += 1000 * sum(1 for a in left for b in right if abs(a - b) < TOMBSTONE_ROWS)
         inversions = sum(
@@ -363,7 +380,7 @@ class _Composer:
         return _Plan(cost + 2 * inversions, overflow, top, strips)
 
     def _overset_problems(self, plan: _Plan) -> list[Problem]:
-        chars = self.grid.format.chars
+        chars = self.grid.chars
         over = plan.overflow
         problems = [
             Problem(
@@ -438,10 +455,10 @@ class _Composer:
         )
 
     def _refuse_underfill(self, holes: list[Hole]) -> None:
-        chars, grid_name = self.grid.format.chars, self.grid.format.name
+        chars, grid_name = self.grid.chars, self.grid.format.name
         underfilled = [h for h in holes if h.box.rows > MAX_HOLE_ROWS]
         if underfilled:
-            raise FitError(
+            raise UnderfillError(
                 [
                     Problem(
                         f"the page is underfilled: {h.box.rows} empty lines in columns "

@@ -55,6 +55,14 @@ class FitError(LayoutError):
     """The copy does not fit the page (overset) or leaves it too empty."""
 
 
+class OversetError(FitError):
+    """More copy than the page holds."""
+
+
+class UnderfillError(FitError):
+    """Too little copy to fill the page."""
+
+
 class CheckError(LayoutError):
     """The rendered PDF fails a print check read back from it."""
 

@@ -18,8 +18,9 @@ class Format:
     name: str
     trim_mm: tuple[float, float]  # width, height
     columns: int
-    chars: int  # body characters per column
-    body_pt: float  # 小五 9 pt, the usual newspaper body size
+    # (body size in pt, characters per column), all the same column width: 小五 9 pt
+    # first, the usual newspaper body; a larger body fills a page short of copy
+    bodies: tuple[tuple[float, int], ...]
     pitch: float  # line pitch as a multiple of the body size
     margin_top_mm: float  # above the running head
     margin_bottom_mm: float
@@ -27,9 +28,9 @@ class Format:
 
 FORMATS = {
     # 对开: 8 columns of 13 characters, about 390 × 540 mm
-    "broadsheet": Format("broadsheet", (390, 540), 8, 13, 9.0, 1.55, 14, 16),
-    # 4开: 5 columns of 14 characters, about 270 × 390 mm
-    "tabloid": Format("tabloid", (270, 390), 5, 14, 9.0, 1.45, 12, 13),
+    "broadsheet": Format("broadsheet", (390, 540), 8, ((9.0, 13), (9.75, 12)), 1.55, 14, 16),
+    # 4开: 5 columns of 14 characters, about 270 × 390 mm (12 of 五号 10.5 pt)
+    "tabloid": Format("tabloid", (270, 390), 5, ((9.0, 14), (10.5, 12)), 1.45, 12, 13),
 }
 
 RUNNING_HEAD_PT = 30.0  # 报眉 band above the type area, rule included
@@ -39,26 +40,30 @@ RUNNING_HEAD_PT = 30.0  # 报眉 band above the type area, rule included
 class Grid:
     format: Format
     rows: int  # lines in a full column of the type area
+    em: float  # body size in pt
+    chars: int  # body characters per column
 
     @classmethod
-    def for_format(cls, name: str) -> Grid:
+    def for_format(cls, name: str, body: int = 0) -> Grid:
+        """The grid of format `name` with its `body`-th body size (0: the usual one)."""
         fmt = FORMATS[name]
+        em, chars = fmt.bodies[body]
         height = fmt.trim_mm[1] * MM
         available = height - (fmt.margin_top_mm + fmt.margin_bottom_mm) * MM - RUNNING_HEAD_PT
-        return cls(fmt, int(available // (fmt.body_pt * fmt.pitch)))
+        return cls(fmt, int(available // (em * fmt.pitch)), em, chars)
+
+    @classmethod
+    def variants(cls, name: str) -> list[Grid]:
+        return [cls.for_format(name, body) for body in range(len(FORMATS[name].bodies))]
 
     @property
     def columns(self) -> int:
         return self.format.columns
 
     @property
-    def em(self) -> float:
-        return self.format.body_pt
-
-    @property
     def line(self) -> float:
         """Line pitch in points."""
-        return self.format.body_pt * self.format.pitch
+        return self.em * self.format.pitch
 
     @property
     def page_size(self) -> tuple[float, float]:
@@ -67,7 +72,7 @@ class Grid:
 
     @property
     def column_width(self) -> float:
-        return self.format.chars * self.em
+        return self.chars * self.em
 
     @property
     def gutter(self) -> float:

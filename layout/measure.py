@@ -154,7 +154,7 @@ class Typesetter:
 
 @functools.cache
 def _body_rows(typesetter: Typesetter, blocks: tuple[Block, ...]) -> tuple[BodyRow, ...]:
-    chars = typesetter.grid.format.chars
+    chars = typesetter.grid.chars
     rows: list[BodyRow] = []
     for block in blocks:
         if block.kind == "crosshead":

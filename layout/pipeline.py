@@ -18,11 +18,9 @@ from pathlib import Path
 
 from . import fonts
 from .check import Report, check_pdf
-from .compose import Layout, compose
+from .compose import Layout, compose_page
 from .document import Article, Block, Page, Span
 from .errors import Problem, TimeLimitError
-from .grid import Grid
-from .measure import Typesetter
 from .normalise import normalise_page
 from .render import render_pdf
 from .sources import load_page
@@ -143,8 +141,7 @@ def _build(directory: Path, output: Path | None, clock: Callable[[], float]) -> 
     roles = fonts.load_roles()
     fonts.check_coverage(_coverage_items(page, roles))
     lap("fonts")
-    grid = Grid.for_format(page.format)
-    layout = compose(page, grid, Typesetter(roles, grid))
+    layout = compose_page(page, roles)
     lap("compose")
     html = render_html(page, layout, roles)
     pdf = render_pdf(html, directory)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import shutil
 import unicodedata
 
 import pdfplumber
@@ -278,3 +279,19 @@ def test_a_page_unlike_the_seed_builds_and_passes_its_checks(tmp_path):
     for module in result.layout.modules:
         for column in module.columns[:-1]:
             assert column[-1].style != "crosshead"  # a crosshead never ends a column
+
+
+def test_a_page_short_of_copy_is_set_in_the_larger_body_and_passes(tmp_path):
+    """Three of the five interviews leave 9 pt underfilled: the page is set in 五号 10.5 pt."""
+    page = tmp_path / "three"
+    shutil.copytree(SEED, page)
+    text = (page / "page.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - 04-renshiju.md\n", "").replace("  - 05-jiaoyuju.md\n", "")
+    (page / "page.yaml").write_text(text, encoding="utf-8")
+    result = build(page, tmp_path / "three.pdf")
+    grid = result.layout.grid
+    assert (grid.em, grid.chars) == (10.5, 12)
+    assert grid.column_width == build(SEED).layout.grid.column_width  # same columns
+    assert result.report.total.failures() == []
+    modules = sorted(result.layout.modules, key=lambda m: m.box.row)
+    assert result.layout.lede.box.row < modules[0].box.row  # the lede stays under the banner
