@@ -65,6 +65,9 @@ class Typesetter:
     def __init__(self, roles: dict[str, fonts.Role], grid: Grid) -> None:
         self.roles = roles
         self.grid = grid
+        # an article's lines, asked for at every width the composer tries; kept per
+        # typesetter so that a long-running process does not keep every page's lines
+        self._bodies: dict[tuple[Block, ...], tuple[BodyRow, ...]] = {}
 
     def measure_for(self, role: str, bold_role: str | None = None) -> linebreak.Measure:
         regular = self.roles[role]
@@ -86,7 +89,9 @@ class Typesetter:
 
     def body(self, blocks: tuple[Block, ...]) -> tuple[BodyRow, ...]:
         """An article's body at the column measure: the same at any module width."""
-        return _body_rows(self, blocks)
+        if blocks not in self._bodies:
+            self._bodies[blocks] = _body_rows(self, blocks)
+        return self._bodies[blocks]
 
     def text_width(self, role: str, text: str) -> float:
         """Width in em of a display line; spaces between phrases are widened."""
@@ -152,7 +157,6 @@ class Typesetter:
         )
 
 
-@functools.cache
 def _body_rows(typesetter: Typesetter, blocks: tuple[Block, ...]) -> tuple[BodyRow, ...]:
     chars = typesetter.grid.chars
     rows: list[BodyRow] = []
