@@ -147,15 +147,13 @@ def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -
     head_pt = sum(h.height for h in headings) + grid.line  # half a line of air above and below
     head_rows = math.ceil(head_pt / grid.line - 1e-6)
     captions = [
-        ts.heading(_caption_text(image), "kai", (CAPTION_PT,), width, leading=1.4, max_lines=3)
-        if _caption_text(image)
-        else None
-        for image in article.images
+        ts.heading(text, "kai", (CAPTION_PT,), width, leading=1.4, max_lines=3) if text else None
+        for text in map(_caption_text, article.images)
     ]
     caption_rows = [math.ceil(c.height / grid.line - 1e-6) if c else 0 for c in captions]
     ranges = [_image_range(image, width, grid.line) for image in article.images]
-    body = ts.body(article.blocks)
-    body_rows = max(len(column) for column in _balance(body, columns))
+    body = _balance(ts.body(article.blocks), columns)
+    body_rows = max(len(column) for column in body)
     min_rows = head_rows + sum(lo for lo, _ in ranges) + sum(caption_rows) + body_rows
     photo_stretch = sum(hi - lo for lo, hi in ranges)
     headline = next(h for h in headings if h.role == "headline")
@@ -184,7 +182,7 @@ def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -
             tuple(headings),
             used_head,
             tuple(images),
-            _balance(body, columns),
+            body,
             cursor,
         )
 
@@ -258,12 +256,9 @@ def _splits(order: Sequence[str], parts: int) -> Iterator[tuple[tuple[str, ...],
 def _orders(keys: Sequence[str], lead: str) -> Iterator[tuple[str, ...]]:
     """The lead stays first; the rest are permuted while that stays cheap."""
     others = [k for k in keys if k != lead]
-    if lead not in keys:
-        yield from itertools.permutations(others) if len(others) <= 5 else [tuple(others)]
-        return
-    perms = itertools.permutations(others) if len(others) <= 5 else [tuple(others)]
-    for perm in perms:
-        yield (lead, *perm)
+    head = (lead,) if lead in keys else ()
+    for perm in itertools.permutations(others) if len(others) <= 5 else [tuple(others)]:
+        yield (*head, *perm)
 
 
 def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:

@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 from .document import Span
 
@@ -174,11 +175,15 @@ def _autospaced(a: Unit, b: Unit) -> bool:
     )
 
 
-def _trim_space(pieces: Sequence[Piece]) -> Sequence[Piece]:
-    end = len(pieces)
-    while end and pieces[end - 1].kind is Kind.SPACE:
+Item = TypeVar("Item", Unit, Piece)
+
+
+def _trim_space(items: Sequence[Item]) -> Sequence[Item]:
+    """Without the spaces that end a line: they hang past the measure, unseen."""
+    end = len(items)
+    while end and items[end - 1].kind is Kind.SPACE:
         end -= 1
-    return pieces[:end]
+    return items[:end]
 
 
 @dataclass
@@ -206,7 +211,7 @@ class _Draft:
                 and not halt[i - 1]
             ):
                 halt[i] = True  # “《: the second closes up
-        visible = len(_trim_units(units))
+        visible = len(_trim_space(units))
         if line_end and visible and units[visible - 1].kind is Kind.CLOSE:
             halt[visible - 1] = units[visible - 1].compressible
         gaps = [AUTOSPACE if _autospaced(a, b) else 0.0 for a, b in itertools.pairwise(units)]
@@ -214,7 +219,7 @@ class _Draft:
 
     @property
     def visible(self) -> int:
-        return len(_trim_units(self.units))
+        return len(_trim_space(self.units))
 
     @property
     def width(self) -> float:
@@ -297,13 +302,6 @@ def fill_level(gaps: Sequence[float], extra: float) -> float:
         if fits_below and level >= ordered[count - 1]:
             return level
     return ordered[0] + extra / len(ordered)
-
-
-def _trim_units(units: Sequence[Unit]) -> Sequence[Unit]:
-    end = len(units)
-    while end and units[end - 1].kind is Kind.SPACE:
-        end -= 1
-    return units[:end]
 
 
 def _flatten(clusters: Sequence[list[Unit]]) -> list[Unit]:
