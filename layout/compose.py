@@ -12,23 +12,27 @@ error that says by how much, never a clipped or gappy page.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .document import Article, Image, Page
-from .errors import FitError, OversetError, Problem, UnderfillError
+from .document import Article, Image, Page, Slot
+from .errors import FitError, OversetError, Problem, SourceError, UnderfillError
 from .fonts import Role
 from .grid import Grid
 from .linebreak import Line
 from .measure import BodyRow, Heading, Typesetter
 
-MAX_HOLE_ROWS = 3  # a strip may end this many lines short; more is underfill
+MAX_HOLE_ROWS = 2  # a stack may end this many lines short; more is underfill
+MAX_HEADLINE_LINES = 3
 HEAD_AIR_ROWS = 2  # extra lines a headline block may take to fill its strip
 MIN_BODY_ROWS = 6  # a body column shorter than this reads badly
-TOMBSTONE_ROWS = 2  # headlines in adjacent strips closer than this butt
+# Headlines in adjacent strips whose tops are closer than this butt ("tombstones"),
+# unless one is a clear size step larger: the reader then tells them apart, as the
+# lead beside the second story at the top of a page is told apart.
+TOMBSTONE_ROWS = 2
+TOMBSTONE_SIZE_STEP = 4.0  # pt
 
 BANNER_SIZES = (72.0, 66.0, 60.0, 54.0, 48.0, 42.0, 36.0)
 LEAD_SIZES = (30.0, 28.0, 26.0, 24.0, 22.0, 20.0)
@@ -116,17 +120,23 @@ class _Sized:
     stretch: int  # rows it can absorb (air, photo growth)
     quality: float  # lower is better: smaller headline, short columns
     build: object = field(repr=False)  # callable(rows, column, row) -> placed element
+    headline_pt: float = 0.0
+    body: tuple[BodyRow, ...] = ()  # an article's body lines, for cuts and additions
+    body_rows: int = 0  # lines of its longest body column here
+    fits: bool = True  # False where the headline would need more than three lines
 
 
 def _head_headings(article: Article, ts: Typesetter, width: float, lead: bool) -> list[Heading]:
     headings = []
     if article.kicker:
         headings.append(ts.heading(article.kicker, "kai", (KICKER_PT,), width, leading=1.5))
-    headings.append(
-        ts.heading(
-            article.headline, "headline", LEAD_SIZES if lead else HEADLINE_SIZES, width, leading=1.2
+    sizes = LEAD_SIZES if lead else HEADLINE_SIZES
+    headline = ts.heading(article.headline, "headline", sizes, width, leading=1.2)
+    if len(headline.lines) > 2:  # two lines at the smallest size are not enough: try three
+        headline = ts.heading(
+            article.headline, "headline", sizes, width, leading=1.2, max_lines=MAX_HEADLINE_LINES
         )
-    )
+    headings.append(headline)
     if article.subhead:
         headings.append(ts.heading(article.subhead, "kai", (SUBHEAD_PT,), width, leading=1.5))
     if article.byline:
@@ -152,7 +162,8 @@ def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -
     ]
     caption_rows = [math.ceil(c.height / grid.line - 1e-6) if c else 0 for c in captions]
     ranges = [_image_range(image, width, grid.line) for image in article.images]
-    body = _balance(ts.body(article.blocks), columns)
+    lines = ts.body(article.blocks)
+    body = _balance(lines, columns)
     body_rows = max(len(column) for column in body)
     min_rows = head_rows + sum(lo for lo, _ in ranges) + sum(caption_rows) + body_rows
     photo_stretch = sum(hi - lo for lo, hi in ranges)
@@ -186,7 +197,18 @@ def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -
             cursor,
         )
 
-    return _Sized(article.slug, columns, min_rows, photo_stretch + HEAD_AIR_ROWS, quality, build)
+    return _Sized(
+        article.slug,
+        columns,
+        min_rows,
+        photo_stretch + HEAD_AIR_ROWS,
+        quality,
+        build,
+        headline.size,
+        lines,
+        body_rows,
+        len(headline.lines) <= MAX_HEADLINE_LINES,
+    )
 
 
 def _caption_text(image: Image) -> str:
@@ -232,13 +254,32 @@ def _lede_sized(text: tuple[str, ...], columns: int, ts: Typesetter) -> _Sized:
 
 @dataclass(frozen=True)
 class _Plan:
-    cost: float
-    overflow: int
-    top: tuple[str, ...]
+    top: tuple[str, ...]  # full-width items under the banner, top to bottom
     strips: tuple[tuple[int, tuple[str, ...]], ...]  # (columns, item keys top to bottom)
 
 
-def _compositions(total: int, minimum: int = 2) -> Iterator[tuple[int, ...]]:
+@dataclass
+class _Outcome:
+    """One plan measured: what is over, what is empty, what it costs."""
+
+    plan: _Plan
+    detail: bool = False  # also record where everything goes
+    overflow: int = 0  # rows the items need beyond their room, summed
+    tombstones: int = 0
+    underfill: int = 0  # empty rows beyond MAX_HOLE_ROWS, summed
+    cost: float = 0.0
+    # (rows, columns, keys that could give or take them) for each stack over or under
+    short: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
+    gaps: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
+    placed: list[tuple[str, Box]] = field(default_factory=list)
+    holes: list[Hole] = field(default_factory=list)
+
+    @property
+    def rank(self) -> tuple[int, int, int, float]:
+        return (self.overflow, self.tombstones, self.underfill, self.cost)
+
+
+def _compositions(total: int, minimum: int = 1) -> Iterator[tuple[int, ...]]:
     """Ordered ways to cut `total` columns into strips of at least `minimum`."""
     if total >= minimum:
         yield (total,)
@@ -247,10 +288,21 @@ def _compositions(total: int, minimum: int = 2) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-def _splits(order: Sequence[str], parts: int) -> Iterator[tuple[tuple[str, ...], ...]]:
-    for cuts in itertools.combinations(range(1, len(order)), parts - 1):
-        bounds = (0, *cuts, len(order))
-        yield tuple(tuple(order[a:b]) for a, b in itertools.pairwise(bounds))
+def _splits(
+    order: Sequence[str], may_be_empty: Sequence[bool]
+) -> Iterator[tuple[tuple[str, ...], ...]]:
+    """Cut `order` into consecutive groups, one per strip; only some strips may get none."""
+
+    def cut(start: int, index: int) -> Iterator[tuple[tuple[str, ...], ...]]:
+        if index == len(may_be_empty) - 1:
+            if start < len(order) or may_be_empty[index]:
+                yield (tuple(order[start:]),)
+            return
+        for end in range(start + (0 if may_be_empty[index] else 1), len(order) + 1):
+            for rest in cut(end, index + 1):
+                yield (tuple(order[start:end]), *rest)
+
+    yield from cut(0, 0)
 
 
 def _orders(keys: Sequence[str], lead: str) -> Iterator[tuple[str, ...]]:
@@ -259,6 +311,18 @@ def _orders(keys: Sequence[str], lead: str) -> Iterator[tuple[str, ...]]:
     head = (lead,) if lead in keys else ()
     for perm in itertools.permutations(others) if len(others) <= 5 else [tuple(others)]:
         yield (*head, *perm)
+
+
+def _interleave(free: tuple[str, ...], pinned: list[str]) -> Iterator[tuple[str, ...]]:
+    """Every way to set the pinned keys (in order) among the free ones, which keep theirs."""
+    for cuts in itertools.combinations_with_replacement(range(len(free) + 1), len(pinned)):
+        stack: list[str] = []
+        last = 0
+        for cut_at, key in zip(cuts, pinned, strict=True):
+            stack.extend(free[last:cut_at])
+            stack.append(key)
+            last = cut_at
+        yield (*stack, *free[last:])
 
 
 def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:
@@ -270,13 +334,29 @@ def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
     """Lay out the page in the usual body size, or a larger one if the copy is short.
 
     Newspapers set a thin page in 五号 rather than leave it half empty; the
-    column width stays the same, so only the characters per line change.
+    column width stays the same, so only the characters per line change.  A
+    layout file fixes the body size, and then only that one is tried.
     """
-    *usual, largest = Grid.variants(page.format)
+    grids = Grid.variants(page.format)
+    if page.body_pt is not None:
+        grids = [g for g in grids if g.em == page.body_pt]
+    *usual, largest = grids
+    short: UnderfillError | None = None
     for grid in usual:
-        with contextlib.suppress(UnderfillError):
+        try:
             return compose(page, grid, Typesetter(roles, grid))
-    return compose(page, largest, Typesetter(roles, largest))
+        except UnderfillError as error:
+            short = short or error
+    try:
+        return compose(page, largest, Typesetter(roles, largest))
+    except OversetError as error:
+        if short is None:
+            raise
+        # short at the usual size, long at the larger: the usual size's report helps more
+        over = error.problems[0].message
+        raise UnderfillError(
+            [*short.problems, Problem(f"in the larger {largest.em:g} pt body instead, {over}")]
+        ) from None
 
 
 class _Composer:
@@ -286,11 +366,16 @@ class _Composer:
         self.page, self.grid, self.ts = page, grid, ts
         self.banner, self.banner_rows = _banner(page, grid, ts)
         self.credits_rows = CREDITS_ROWS if _has_credits(page) else 0
-        self.area_rows = grid.rows - self.banner_rows - self.credits_rows
+        self.bottom = grid.rows - self.credits_rows
+        self.area_rows = self.bottom - self.banner_rows
         self.articles = {a.slug: a for a in page.articles}
         self.lead = page.articles[0].slug
         self.priority = {a.slug: i for i, a in enumerate(page.articles)}
         self._sized: dict[tuple[str, int], _Sized] = {}
+        self.pins = self._pins()
+        # smallest change to one article that makes the page fit: key -> (lines, columns)
+        self.cuts: dict[str, tuple[int, int]] = {}
+        self.additions: dict[str, tuple[int, int]] = {}
 
     def size(self, key: str, columns: int) -> _Sized:
         if (key, columns) not in self._sized:
@@ -301,6 +386,58 @@ class _Composer:
             )
         return self._sized[key, columns]
 
+    # --- pins
+
+    def _pins(self) -> dict[str, Box]:
+        """The editor's slots as boxes, or a SourceError for every slot that cannot be."""
+        slots = {a.slug: a.slot for a in self.page.articles if a.slot}
+        if self.page.lede and self.page.lede_slot:
+            slots["lede"] = self.page.lede_slot
+        boxes = {
+            key: Box(slot.column - 1, slot.columns, slot.line - 1, slot.lines)
+            for key, slot in slots.items()
+        }
+        problems = []
+        for key, box in boxes.items():
+            message = self._slot_problem(box)
+            if message:
+                problems.append(_slot_problem(slots[key], message, self._slot_hint()))
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+            shared = _overlap(box_a.column, box_a.columns, box_b.column, box_b.columns)
+            if shared and _overlap(box_a.row, box_a.rows + 1, box_b.row, box_b.rows + 1):
+                message = f"overlaps the slot of {_name(self, b)} (a rule needs a line between)"
+            elif shared and (box_a.column, box_a.columns) != (box_b.column, box_b.columns):
+                message = f"shares some columns with the slot of {_name(self, b)}, not all"
+            else:
+                continue
+            problems.append(
+                _slot_problem(
+                    slots[a], message, "modules stacked in the same columns span the same columns"
+                )
+            )
+        if problems:
+            raise SourceError(problems)
+        return boxes
+
+    def _slot_problem(self, box: Box) -> str | None:
+        grid = self.grid
+        if box.column + box.columns > grid.columns:
+            last = box.column + box.columns
+            return f"columns {box.column + 1}–{last} run past column {grid.columns}"
+        if box.row < self.banner_rows:
+            return f"line {box.row + 1} is inside the banner (lines 1–{self.banner_rows})"
+        if box.row + box.rows > self.bottom:
+            return f"lines {box.row + 1}–{box.row + box.rows} run past line {self.bottom}"
+        return None
+
+    def _slot_hint(self) -> str:
+        return (
+            f"this page has {self.grid.columns} columns and lines "
+            f"{self.banner_rows + 1}–{self.bottom} free for modules"
+        )
+
+    # --- the search
+
     def _tops(self) -> list[tuple[str, ...]]:
         """What may run full width under the banner: nothing, the lede, the lead, or both."""
         tops: list[tuple[str, ...]] = [()]
@@ -310,133 +447,326 @@ class _Composer:
             tops.append((self.lead,))
             if self.page.lede:
                 tops.append(("lede", self.lead))
-        return tops
+        full = {k for k, box in self.pins.items() if box.columns == self.grid.columns}
+        for key in sorted(full - {"lede", self.lead}, key=self.priority.__getitem__):
+            tops.append((key,))
+        return [top for top in tops if full <= set(top)]
 
-    def run(self) -> Layout:
+    def _plans(self) -> Iterator[_Plan]:
         keys = (["lede"] if self.page.lede else []) + list(self.articles)
-        best: _Plan | None = None
         for top in self._tops():
-            top_rows = sum(self.size(k, self.grid.columns).min_rows + 1 for k in top)
             rest = [k for k in keys if k not in top]
             if not rest:
                 continue
+            pinned = sorted((k for k in rest if k in self.pins), key=lambda k: self.pins[k].row)
+            free = [k for k in rest if k not in self.pins]
             for widths in _compositions(self.grid.columns):
-                for order in _orders(rest, self.lead):
-                    for groups in _splits(order, len(widths)):
-                        plan = self._score(top, tuple(zip(widths, groups, strict=True)), top_rows)
-                        if plan and (
-                            best is None or (plan.overflow, plan.cost) < (best.overflow, best.cost)
-                        ):
-                            best = plan
+                starts = [sum(widths[:i]) for i in range(len(widths))]
+                spans = list(zip(starts, widths, strict=True))
+                owner = {k: (self.pins[k].column, self.pins[k].columns) for k in pinned}
+                if not all(span in spans for span in owner.values()):
+                    continue
+                held = [[k for k in pinned if owner[k] == span] for span in spans]
+                if any(w == 1 and not keys_ for w, keys_ in zip(widths, held, strict=True)):
+                    continue  # a single column stands alone only where the editor put it
+                for order in _orders(free, self.lead):
+                    for groups in _splits(order, [bool(h) for h in held]):
+                        yield from self._strip_sets(top, widths, groups, held)
+
+    def _strip_sets(self, top, widths, groups, held) -> Iterator[_Plan]:
+        stacks = [
+            list(_interleave(group, keys_)) for group, keys_ in zip(groups, held, strict=True)
+        ]
+        for chosen in itertools.product(*stacks):
+            yield _Plan(top, tuple(zip(widths, chosen, strict=True)))
+
+    def run(self) -> Layout:
+        best: _Outcome | None = None
+        for plan in self._plans():
+            outcome = self._evaluate(plan)
+            if outcome is None:
+                continue
+            self._note_changes(outcome)
+            if best is None or outcome.rank < best.rank:
+                best = outcome
         if best is None:
-            raise FitError(Problem("the page has no articles to place", field="articles"))
+            raise FitError(self._no_plan_problem())
         if best.overflow > 0:
             raise OversetError(self._overset_problems(best))
-        return self._place(best)
+        if best.tombstones:
+            raise FitError(
+                Problem(
+                    "every arrangement sets two headlines side by side at the same height",
+                    self.page.directory / "page.yaml",
+                    field="articles",
+                    hint="unpin a module or move a slot down a few lines",
+                )
+            )
+        if best.underfill:
+            raise UnderfillError(self._underfill_problems(best))
+        return self._place(self._evaluate(best.plan, detail=True))
 
-    def _score(self, top, strips, top_rows: int) -> _Plan | None:
-        """Cost of one arrangement, or None if it breaks a rule of make-up."""
-        rows = self.area_rows - top_rows
-        cost = 0.0
-        overflow = 0
-        tops_by_strip = []
-        for position, (columns, group) in enumerate(strips):
-            if "lede" in group and group[0] != "lede":
-                return None  # the lede heads its strip, never sits between articles
-            if self.lead in group and group[0] != self.lead and group != ("lede", self.lead):
-                return None  # the lead article opens its strip
-            items = [self.size(k, columns) for k in group]
-            slack = rows - (sum(i.min_rows for i in items) + len(items) - 1)
-            if slack < 0:
-                overflow += -slack
-                continue
-            hole = max(0, slack - sum(i.stretch for i in items))
-            cost += 100 * hole + sum(i.quality for i in items)
-            starts, cursor = [], 0
-            for item in items:
-                if item.key != "lede":
-                    starts.append(cursor)
-                cursor += item.min_rows + 1
-            tops_by_strip.append(starts)
-            cost += 0.01 * (position + 1) * sum(self.priority.get(k, 0) for k in group)
-        first = strips[0][1]
-        if self.lead not in top and self.lead not in first[:2]:
-            return None  # the lead article belongs at the top left
-        if self.lead in top and "lede" not in top and self.page.lede:
-            return None  # the lede sits under the banner, never below the lead
-        for left, right in itertools.pairwise(tops_by_strip):
-            cost += 1000 * sum(1 for a in left for b in right if abs(a - b) < TOMBSTONE_ROWS)
-        inversions = sum(
+    def _no_plan_problem(self) -> Problem:
+        if any(not s.fits for s in self._sized.values()):
+            return Problem(
+                "a headline needs more than 3 lines in every module it could have",
+                self.page.directory / "page.yaml",
+                field="articles",
+                hint="shorten the longest headline, or unpin its module",
+            )
+        return Problem(
+            "the pinned modules leave no arrangement for the other articles",
+            self.page.directory / "page.yaml",
+            field="articles",
+            hint="a full-width slot goes right under the banner; pin fewer modules, "
+            "or let the others span whole columns beside the pins",
+        )
+
+    # --- measuring one plan
+
+    def _evaluate(self, plan: _Plan, detail: bool = False) -> _Outcome | None:
+        """Measure a plan, or None if it breaks a rule of make-up."""
+        if not self._follows_rules(plan):
+            return None
+        out = _Outcome(plan, detail)
+        columns = self.grid.columns
+        row = self.banner_rows
+        for key in plan.top:
+            item = self.size(key, columns)
+            if not item.fits:
+                return None
+            pin = self.pins.get(key)
+            if pin is not None and (pin.row, pin.columns) != (row, columns):
+                return None
+            rows = pin.rows if pin else item.min_rows
+            self._stack(out, [item], Box(0, columns, row, rows))
+            row += rows + 1  # and a rule under it
+        tops = []
+        column = 0
+        for position, (width, keys) in enumerate(plan.strips):
+            starts = self._strip(out, Box(column, width, row, self.bottom - row), keys)
+            if starts is None:
+                return None
+            tops.append(starts)
+            out.cost += 0.01 * (position + 1) * sum(self.priority.get(k, 0) for k in keys)
+            column += width
+        for left, right in itertools.pairwise(tops):
+            out.tombstones += sum(1 for a in left for b in right if _butt(a, b))
+        out.cost += 2 * sum(
             1
-            for _, group in strips
-            for a, b in itertools.pairwise([k for k in group if k != "lede"])
+            for _, keys in plan.strips
+            for a, b in itertools.pairwise([k for k in keys if k != "lede"])
             if self.priority[a] > self.priority[b]
         )
-        return _Plan(cost + 2 * inversions, overflow, top, strips)
+        return out
 
-    def _overset_problems(self, plan: _Plan) -> list[Problem]:
-        chars = self.grid.chars
-        over = plan.overflow
+    def _follows_rules(self, plan: _Plan) -> bool:
+        lead, lede = self.lead, self.page.lede
+        first = plan.strips[0][1]
+        for _, keys in plan.strips:
+            if "lede" in keys and keys[0] != "lede" and "lede" not in self.pins:
+                return False  # the lede heads its strip, never sits between articles
+            opens = keys[0] == lead or keys[:2] == ("lede", lead)
+            if lead in keys and not opens and lead not in self.pins:
+                return False  # the lead article opens its strip
+        if lead not in self.pins:
+            if lead not in plan.top and lead not in first[:2]:
+                return False  # the lead article belongs at the top left
+            if lead in plan.top and "lede" not in plan.top and lede and "lede" not in self.pins:
+                return False  # the lede sits under the banner, never below the lead
+            return self._lead_stands_out(plan)
+        return True
+
+    def _lead_stands_out(self, plan: _Plan) -> bool:
+        """The lead has the widest module or the largest headline of the page."""
+        widths = {k: w for w, keys in plan.strips for k in keys if k != "lede"}
+        widths.update((k, self.grid.columns) for k in plan.top if k != "lede")
+        lead_width = widths.pop(self.lead)
+        if not widths or lead_width >= max(widths.values()):
+            return True
+        lead_pt = self.size(self.lead, lead_width).headline_pt
+        return all(lead_pt >= self.size(k, w).headline_pt for k, w in widths.items())
+
+    def _strip(
+        self, out: _Outcome, area: Box, keys: tuple[str, ...]
+    ) -> list[tuple[int, float]] | None:
+        """Stack a strip down `area`, pins at their lines; (start row, headline pt) of each."""
+        column, width, top = area.column, area.columns, area.row
+        starts: list[tuple[int, float]] = []
+        cursor, run, previous = top, [], "the top"
+        for key in (*keys, None):
+            pin = self.pins.get(key) if key is not None else None
+            if key is not None and pin is None:
+                run.append(key)
+                continue
+            items = [self.size(k, width) for k in run]
+            if not all(item.fits for item in items):
+                return None
+            above = 1 if run and cursor > top else 0  # a rule under what is above the run
+            below = 1 if pin and (run or cursor > top) else 0  # a rule over the pin
+            end = pin.row if pin else area.row + area.rows
+            room = Box(column, width, cursor + above, end - cursor - above - below)
+            starts += self._stack(out, items, room, previous)
+            if pin is not None:
+                item = self.size(key, width)
+                if not item.fits:
+                    return None
+                starts += self._stack(out, [item], Box(column, width, pin.row, pin.rows), key)
+                cursor = pin.row + pin.rows
+            previous, run = (key if key is not None else previous), []
+        return starts
+
+    def _stack(
+        self, out: _Outcome, items: list[_Sized], room: Box, after: str = ""
+    ) -> list[tuple[int, float]]:
+        """Set `items` one under another, a rule line between, in `room`.
+
+        Spare lines go to photos and headline air in order; what is left is a hole at
+        the foot, said to follow `after` if the stack is empty.  Returns where
+        articles start and their headline sizes (for tombstones).
+        """
+        keys = tuple(item.key for item in items)
+        need = sum(item.min_rows for item in items) + max(0, len(items) - 1)
+        slack = room.rows - need
+        if slack < 0:
+            out.overflow += -slack
+            out.short.append((-slack, room.columns, keys))
+            return []
+        starts, cursor = [], room.row
+        for item in items:
+            give = min(item.stretch, slack)
+            slack -= give
+            if item.key != "lede":
+                starts.append((cursor, item.headline_pt))
+            if out.detail:
+                box = Box(room.column, room.columns, cursor, item.min_rows + give)
+                out.placed.append((item.key, box))
+            out.cost += item.quality
+            cursor += item.min_rows + give + 1
+        if slack:
+            out.cost += 100 * slack
+            if slack > MAX_HOLE_ROWS:
+                out.underfill += slack - MAX_HOLE_ROWS
+                out.gaps.append((slack - MAX_HOLE_ROWS, room.columns, keys))
+            if out.detail:
+                hole = Box(room.column, room.columns, room.row + room.rows - slack, slack)
+                out.holes.append(Hole(hole, keys[-1] if keys else after))
+        return starts
+
+    # --- what to change when nothing fits
+
+    def _note_changes(self, out: _Outcome) -> None:
+        """Remember, per article, the smallest cut or addition that would make this plan fit."""
+        if out.tombstones:
+            return
+        if out.overflow and not out.underfill and len(out.short) == 1:
+            rows, width, keys = out.short[0]
+            for key in keys:
+                item = self.size(key, width)
+                if key != "lede" and item.body_rows > rows:
+                    lines = len(item.body) - width * (item.body_rows - rows)
+                    _keep_least(self.cuts, key, (lines, width))
+        if not out.overflow and len(out.gaps) == 1:
+            rows, width, keys = out.gaps[0]
+            for key in keys:
+                item = self.size(key, width)
+                if key != "lede":
+                    lines = width * (item.body_rows + rows - 1) + 1 - len(item.body)
+                    _keep_least(self.additions, key, (lines, width))
+
+    def _overset_problems(self, out: _Outcome) -> list[Problem]:
+        over_lines = sum(rows * width for rows, width, _ in out.short)
         problems = [
             Problem(
-                f"the copy does not fit the {self.grid.format.name} page: overset by {over} "
-                f"lines (≈{over * chars} characters) in the best arrangement found",
+                f"the copy does not fit the {self.grid.format.name} page: overset by "
+                f"{over_lines} lines (≈{over_lines * self.grid.chars} characters) "
+                "in the best arrangement found",
+                self.page.directory / "page.yaml",
                 field="articles",
-                hint="cut the longest articles or drop one"
+                hint="cut one article as said below, or cut several a little"
                 + (", or use format: broadsheet" if self.grid.format.name == "tabloid" else ""),
             )
         ]
-        for columns, group in plan.strips:
-            for key in group:
-                if key != "lede":
-                    problems.append(
-                        Problem(
-                            f"needs {self.size(key, columns).min_rows} lines "
-                            f"in a {columns}-column module",
-                            file=self.articles[key].file,
-                            field="body",
-                        )
+        for article in self.page.articles:
+            if article.slug in self.cuts:
+                lines, width = self.cuts[article.slug]
+                chars = sum(
+                    len(row.line.text) for row in self.size(article.slug, width).body[-lines:]
+                )
+                problems.append(
+                    Problem(
+                        f"overset by {lines} lines (≈{chars} characters) in a {width}-column "
+                        "module: cut that much from this article and the page fits",
+                        article.file,
+                        field="body",
                     )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        "cutting this article alone cannot make the page fit",
+                        article.file,
+                        field="body",
+                    )
+                )
         return problems
 
-    def _place(self, plan: _Plan) -> Layout:
+    def _underfill_problems(self, out: _Outcome) -> list[Problem]:
+        chars = self.grid.chars
+        problems = []
+        for hole in (
+            h for h in self._evaluate(out.plan, detail=True).holes if h.box.rows > MAX_HOLE_ROWS
+        ):
+            box = hole.box
+            problems.append(
+                Problem(
+                    f"the page is underfilled: {box.rows} empty lines in columns "
+                    f"{box.column + 1}–{box.column + box.columns} from line {box.row + 1}, "
+                    f"after {_name(self, hole.after)}",
+                    self.page.directory / "page.yaml",
+                    field="articles",
+                    hint=f"add about {box.rows * box.columns * chars} characters of copy or a photo"
+                    + (", or use format: tabloid" if self.grid.format.name == "broadsheet" else ""),
+                )
+            )
+        for article in self.page.articles:
+            if article.slug in self.additions:
+                lines, width = self.additions[article.slug]
+                problems.append(
+                    Problem(
+                        f"underfilled: add {lines} lines (≈{lines * chars} characters) to this "
+                        f"article, set in a {width}-column module, and the page is full",
+                        article.file,
+                        field="body",
+                    )
+                )
+        return problems
+
+    # --- the chosen plan, placed
+
+    def _place(self, out: _Outcome) -> Layout:
         grid = self.grid
-        placed_items: list = []
-        holes = []
         rules: list[tuple[str, Box]] = []
-        row = self.banner_rows
         if self.banner:
-            rules.append(("h", Box(0, grid.columns, row - 1, 1)))
-        for key in plan.top:
-            item = self.size(key, grid.columns)
-            placed_items.append(item.build(item.min_rows, 0, row))
-            row += item.min_rows
-            rules.append(("h", Box(0, grid.columns, row, 1)))
-            row += 1
-        strip_rows = self.area_rows - (row - self.banner_rows)
+            rules.append(("h", Box(0, grid.columns, self.banner_rows - 1, 1)))
+        strip_top = self.banner_rows + sum(
+            box.rows + 1 for key, box in out.placed if key in out.plan.top
+        )
+        placed_items = []
+        for key, box in out.placed:
+            item = self.size(key, box.columns)
+            placed_items.append(item.build(box.rows, box.column, box.row))
+            if key in out.plan.top:
+                rules.append(("h", Box(0, grid.columns, box.row + box.rows, 1)))
+            elif box.row > strip_top:
+                rules.append(("h", Box(box.column, box.columns, box.row - 1, 1)))
         column = 0
-        for index, (columns, group) in enumerate(plan.strips):
+        for index, (width, _) in enumerate(out.plan.strips):
             if index:
-                rules.append(("v", Box(column, 0, row, strip_rows)))
-            items = [self.size(k, columns) for k in group]
-            spare = strip_rows - (sum(i.min_rows for i in items) + len(items) - 1)
-            cursor = row
-            for number, item in enumerate(items):
-                give = min(item.stretch, spare)
-                spare -= give
-                placed_items.append(item.build(item.min_rows + give, column, cursor))
-                cursor += item.min_rows + give
-                if number < len(items) - 1:
-                    rules.append(("h", Box(column, columns, cursor, 1)))
-                    cursor += 1
-            if spare > 0:
-                holes.append(Hole(Box(column, columns, cursor, spare), group[-1]))
-            column += columns
-        self._refuse_underfill(holes)
+                rules.append(("v", Box(column, 0, strip_top, self.bottom - strip_top)))
+            column += width
         credits = (
-            Box(0, grid.columns, grid.rows - self.credits_rows, self.credits_rows)
-            if self.credits_rows
-            else None
+            Box(0, grid.columns, self.bottom, self.credits_rows) if self.credits_rows else None
         )
         ledes = [p for p in placed_items if isinstance(p, Lede)]
         return Layout(
@@ -445,27 +775,33 @@ class _Composer:
             ledes[0] if ledes else None,
             tuple(p for p in placed_items if isinstance(p, Module)),
             credits,
-            tuple(holes),
+            tuple(out.holes),
             tuple(rules),
         )
 
-    def _refuse_underfill(self, holes: list[Hole]) -> None:
-        chars, grid_name = self.grid.chars, self.grid.format.name
-        underfilled = [h for h in holes if h.box.rows > MAX_HOLE_ROWS]
-        if underfilled:
-            raise UnderfillError(
-                [
-                    Problem(
-                        f"the page is underfilled: {h.box.rows} empty lines in columns "
-                        f"{h.box.column + 1}–{h.box.column + h.box.columns} after {h.after}",
-                        field="articles",
-                        hint=f"add about {h.box.rows * h.box.columns * chars} characters "
-                        "of copy or a photo"
-                        + (", or use format: tabloid" if grid_name == "broadsheet" else ""),
-                    )
-                    for h in underfilled
-                ]
-            )
+
+def _butt(a: tuple[int, float], b: tuple[int, float]) -> bool:
+    """Two headlines (start row, size) side by side read as one."""
+    return abs(a[0] - b[0]) < TOMBSTONE_ROWS and abs(a[1] - b[1]) < TOMBSTONE_SIZE_STEP
+
+
+def _keep_least(found: dict[str, tuple[int, int]], key: str, value: tuple[int, int]) -> None:
+    if key not in found or value < found[key]:
+        found[key] = value
+
+
+def _overlap(a: int, a_len: int, b: int, b_len: int) -> bool:
+    return a < b + b_len and b < a + a_len
+
+
+def _name(composer: _Composer, key: str) -> str:
+    if key in composer.articles:
+        return composer.articles[key].file.name
+    return key
+
+
+def _slot_problem(slot: Slot, message: str, hint: str) -> Problem:
+    return Problem(message, slot.file, slot.line_no, "slot", hint)
 
 
 def _has_credits(page: Page) -> bool:

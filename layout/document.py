@@ -45,6 +45,22 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A module the editor pinned, as written: 1-based column and line of the type area.
+
+    `file` and `line_no` say where it was written (an article's front matter or
+    a layout file), so a slot that cannot be honoured is reported there.
+    """
+
+    column: int
+    columns: int
+    line: int
+    lines: int
+    file: Path
+    line_no: int
+
+
+@dataclass(frozen=True)
 class Article:
     file: Path
     headline: str
@@ -54,6 +70,7 @@ class Article:
     images: tuple[Image, ...] = ()
     blocks: tuple[Block, ...] = ()
     slug: str = ""  # file stem, used for ids and messages
+    slot: Slot | None = None
 
 
 @dataclass(frozen=True)
@@ -82,3 +99,5 @@ class Page:
     banner: Banner | None = None
     lede: tuple[str, ...] = ()  # paragraphs
     credits: Credits = field(default_factory=Credits)
+    lede_slot: Slot | None = None  # from a layout file
+    body_pt: float | None = None  # body size fixed by a layout file

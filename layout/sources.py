@@ -34,7 +34,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .document import Article, Banner, Block, Credits, Image, Page, Span
+from .document import Article, Banner, Block, Credits, Image, Page, Slot, Span
 from .errors import Problem, SourceError
 
 PAGE_FILE = "page.yaml"
@@ -162,6 +162,17 @@ class ImageSource(_Source):
     credit: Text | None = Field(None, description="Photographer credit, e.g. 记者 张三 摄.")
 
 
+class SlotSource(_Source):
+    """A module pinned by the editor, counted from 1 at the type area's top left."""
+
+    column: int = Field(ge=1, description="First column of the module, 1 at the left.")
+    columns: int = Field(ge=1, description="Width in whole columns.")
+    line: int = Field(
+        ge=1, description="First line of the module; line 1 is the top of the type area."
+    )
+    lines: int = Field(ge=1, description="Height in whole body lines.")
+
+
 class ArticleSource(_Source):
     """Article front matter: the YAML between the `---` lines at the top of the .md file."""
 
@@ -174,6 +185,7 @@ class ArticleSource(_Source):
         "images": "list the images, e.g. `images: [{file: photo.jpg, caption: …}]`",
         "images[]": "write each image as fields, e.g. `- file: photo.jpg`",
         "images[].file": "give the file relative to the page directory, e.g. `file: photo.jpg`",
+        "slot": "pin the module as `slot: {column: 1, columns: 3, line: 12, lines: 40}`",
     }
 
     headline: Text = Field(description="主题: the article headline.", examples=["项目建设提速"])
@@ -181,6 +193,9 @@ class ArticleSource(_Source):
     subhead: Text | None = Field(None, description="副题: line below the headline.")
     byline: Text | None = Field(None, description="Byline, e.g. 记者 张建芳.")
     images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
+    slot: SlotSource | None = Field(
+        None, description="Pin the article's module; the engine fits the others around it."
+    )
 
 
 # --- Entry points.
@@ -377,7 +392,12 @@ def _load_article(
         images=tuple(images),
         blocks=blocks,
         slug=slug,
+        slot=_slot(source.slot, path, doc.line(("slot",))) if source.slot else None,
     )
+
+
+def _slot(source: SlotSource, file: Path, line: int) -> Slot:
+    return Slot(source.column, source.columns, source.line, source.lines, file, line)
 
 
 def _front_matter_end(lines: list[str], path: Path, problems: list[Problem]) -> int | None:
