@@ -4,6 +4,7 @@
     python build_pdf.py                      # the bundled seed page, into build/
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
+                             [--layout-out LAYOUT.yaml] [--layout LAYOUT.yaml]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
@@ -32,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-o", "--output", type=Path, help="PDF to write (default: build/NAME.pdf)")
     parser.add_argument("--png", type=Path, help="also write a PNG preview of the page")
+    parser.add_argument(
+        "--layout",
+        type=Path,
+        metavar="LAYOUT.yaml",
+        help="keep the modules of a layout file (written by --layout-out, maybe edited)",
+    )
+    parser.add_argument(
+        "--layout-out", type=Path, metavar="LAYOUT.yaml", help="write the layout chosen"
+    )
     parser.add_argument("--dpi", type=int, default=100, help="resolution of the PNG preview")
     parser.add_argument(
         "--time-limit",
@@ -98,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     from layout.preview import write_png  # noqa: PLC0415
 
     try:
-        result = build(args.page, output, seconds=args.time_limit)
+        result = build(
+            args.page,
+            output,
+            seconds=args.time_limit,
+            layout_in=args.layout,
+            layout_out=args.layout_out,
+        )
         if args.png:
             write_png(result.pdf, args.png, dpi=args.dpi)
     except LayoutError as error:

@@ -305,12 +305,20 @@ def _splits(
     yield from cut(0, 0)
 
 
-def _orders(keys: Sequence[str], lead: str) -> Iterator[tuple[str, ...]]:
-    """The lead stays first; the rest are permuted while that stays cheap."""
+def _orders(keys: Sequence[str], lead: str, anywhere: bool) -> Iterator[tuple[str, ...]]:
+    """Orders to cut into strips: the lead first (or under the lede), the rest permuted
+    while that stays cheap; around pins the lead may open any strip, so all are tried."""
+    if anywhere:
+        yield from itertools.permutations(keys) if len(keys) <= 6 else [tuple(keys)]
+        return
     others = [k for k in keys if k != lead]
-    head = (lead,) if lead in keys else ()
-    for perm in itertools.permutations(others) if len(others) <= 5 else [tuple(others)]:
-        yield (*head, *perm)
+    heads = [(lead,)] if lead in keys else [()]
+    if lead in keys and "lede" in keys:
+        heads.append(("lede", lead))  # the lede over the lead in their strip
+    for head in heads:
+        rest = [k for k in others if k not in head]
+        for perm in itertools.permutations(rest) if len(rest) <= 5 else [tuple(rest)]:
+            yield (*head, *perm)
 
 
 def _interleave(free: tuple[str, ...], pinned: list[str]) -> Iterator[tuple[str, ...]]:
@@ -406,15 +414,13 @@ class _Composer:
             shared = _overlap(box_a.column, box_a.columns, box_b.column, box_b.columns)
             if shared and _overlap(box_a.row, box_a.rows + 1, box_b.row, box_b.rows + 1):
                 message = f"overlaps the slot of {_name(self, b)} (a rule needs a line between)"
+                hint = f"move one of them; {_name(self, b)} takes {_where(box_b)}"
             elif shared and (box_a.column, box_a.columns) != (box_b.column, box_b.columns):
                 message = f"shares some columns with the slot of {_name(self, b)}, not all"
+                hint = "modules stacked in the same columns must span the same columns"
             else:
                 continue
-            problems.append(
-                _slot_problem(
-                    slots[a], message, "modules stacked in the same columns span the same columns"
-                )
-            )
+            problems.append(_slot_problem(slots[a], message, hint))
         if problems:
             raise SourceError(problems)
         return boxes
@@ -469,7 +475,7 @@ class _Composer:
                 held = [[k for k in pinned if owner[k] == span] for span in spans]
                 if any(w == 1 and not keys_ for w, keys_ in zip(widths, held, strict=True)):
                     continue  # a single column stands alone only where the editor put it
-                for order in _orders(free, self.lead):
+                for order in _orders(free, self.lead, bool(self.pins)):
                     for groups in _splits(order, [bool(h) for h in held]):
                         yield from self._strip_sets(top, widths, groups, held)
 
@@ -570,8 +576,9 @@ class _Composer:
             if lead in keys and not opens and lead not in self.pins:
                 return False  # the lead article opens its strip
         if lead not in self.pins:
-            if lead not in plan.top and lead not in first[:2]:
-                return False  # the lead article belongs at the top left
+            pinned_first = any(k in self.pins for k in first)
+            if lead not in plan.top and lead not in first[:2] and not pinned_first:
+                return False  # the lead article belongs at the top left, unless a pin is there
             if lead in plan.top and "lede" not in plan.top and lede and "lede" not in self.pins:
                 return False  # the lede sits under the banner, never below the lead
             return self._lead_stands_out(plan)
@@ -604,6 +611,8 @@ class _Composer:
                 return None
             above = 1 if run and cursor > top else 0  # a rule under what is above the run
             below = 1 if pin and (run or cursor > top) else 0  # a rule over the pin
+            if pin is not None and pin.row < top:
+                return None  # the pin is where the full-width band under the banner is
             end = pin.row if pin else area.row + area.rows
             room = Box(column, width, cursor + above, end - cursor - above - below)
             starts += self._stack(out, items, room, previous)
@@ -687,28 +696,27 @@ class _Composer:
                 + (", or use format: broadsheet" if self.grid.format.name == "tabloid" else ""),
             )
         ]
+        stacks = {key: (rows, width, keys) for rows, width, keys in out.short for key in keys}
         for article in self.page.articles:
             if article.slug in self.cuts:
                 lines, width = self.cuts[article.slug]
-                chars = sum(
-                    len(row.line.text) for row in self.size(article.slug, width).body[-lines:]
+                body = self.size(article.slug, width).body
+                chars = sum(len(row.line.text) for row in body[-lines:])
+                message = (
+                    f"overset by {lines} lines (≈{chars} characters) in a {width}-column "
+                    "module: cut that much from this article and the page fits"
                 )
-                problems.append(
-                    Problem(
-                        f"overset by {lines} lines (≈{chars} characters) in a {width}-column "
-                        "module: cut that much from this article and the page fits",
-                        article.file,
-                        field="body",
-                    )
+            elif article.slug in stacks:
+                rows, width, keys = stacks[article.slug]
+                others = [_name(self, k) for k in keys if k != article.slug]
+                message = (
+                    f"overset: in the best arrangement its {width}-column module"
+                    + (f" (stacked with {', '.join(others)})" if others else "")
+                    + f" is {rows} lines too short (≈{rows * width * self.grid.chars} characters)"
                 )
             else:
-                problems.append(
-                    Problem(
-                        "cutting this article alone cannot make the page fit",
-                        article.file,
-                        field="body",
-                    )
-                )
+                continue
+            problems.append(Problem(message, article.file, field="body"))
         return problems
 
     def _underfill_problems(self, out: _Outcome) -> list[Problem]:
@@ -720,8 +728,7 @@ class _Composer:
             box = hole.box
             problems.append(
                 Problem(
-                    f"the page is underfilled: {box.rows} empty lines in columns "
-                    f"{box.column + 1}–{box.column + box.columns} from line {box.row + 1}, "
+                    f"the page is underfilled: {box.rows} empty lines ({_where(box)}) "
                     f"after {_name(self, hole.after)}",
                     self.page.directory / "page.yaml",
                     field="articles",
@@ -783,6 +790,14 @@ class _Composer:
 def _butt(a: tuple[int, float], b: tuple[int, float]) -> bool:
     """Two headlines (start row, size) side by side read as one."""
     return abs(a[0] - b[0]) < TOMBSTONE_ROWS and abs(a[1] - b[1]) < TOMBSTONE_SIZE_STEP
+
+
+def _where(box: Box) -> str:
+    """A box in the editor's 1-based terms."""
+    return (
+        f"columns {box.column + 1}–{box.column + box.columns}, "
+        f"lines {box.row + 1}–{box.row + box.rows}"
+    )
 
 
 def _keep_least(found: dict[str, tuple[int, int]], key: str, value: tuple[int, int]) -> None:

@@ -21,9 +21,10 @@ from .check import Report, check_pdf
 from .compose import Layout, compose_page
 from .document import Article, Block, Page, Span
 from .errors import Problem, TimeLimitError
+from .layout_file import dump_layout
 from .normalise import normalise_page
 from .render import render_pdf
-from .sources import load_page
+from .sources import load_layout, load_page
 from .template import render_html
 from .write import write_atomically
 
@@ -111,22 +112,36 @@ def time_limit(seconds: float | None, directory: Path) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the caller asks of a build beyond the page directory."""
+
+    output: Path | None = None  # the PDF, written only if the page passes
+    layout_in: Path | None = None  # a layout file whose slots the page keeps
+    layout_out: Path | None = None  # where to write the chosen layout
+
+
 def build(
     directory: Path,
     output: Path | None = None,
     *,
     clock: Callable[[], float] = time.perf_counter,
     seconds: float | None = None,
+    layout_in: Path | None = None,
+    layout_out: Path | None = None,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
-    `seconds` bounds the whole build (see `time_limit`); nothing is written if it runs out.
+    `seconds` bounds the whole build (see `time_limit`); nothing is written if it runs
+    out.  `layout_in` pins the modules a layout file gives; `layout_out` receives the
+    layout chosen, written with the PDF.
     """
+    options = Options(output, layout_in, layout_out)
     with time_limit(seconds, directory):
-        return _build(directory, output, clock)
+        return _build(directory, options, clock)
 
 
-def _build(directory: Path, output: Path | None, clock: Callable[[], float]) -> Build:
+def _build(directory: Path, options: Options, clock: Callable[[], float]) -> Build:
     timings: dict[str, float] = {}
     started = clock()
 
@@ -136,7 +151,10 @@ def _build(directory: Path, output: Path | None, clock: Callable[[], float]) -> 
         timings[stage] = now - started
         started = now
 
-    page = normalise_page(load_page(directory))
+    page = load_page(directory)
+    if options.layout_in is not None:
+        page = load_layout(options.layout_in, page)
+    page = normalise_page(page)
     lap("load")
     roles = fonts.load_roles()
     fonts.check_coverage(_coverage_items(page, roles))
@@ -148,7 +166,9 @@ def _build(directory: Path, output: Path | None, clock: Callable[[], float]) -> 
     lap("render")
     report = check_pdf(pdf, page, layout)
     lap("check")
-    if output is not None:
-        write_atomically(output, pdf)
-        lap("write")
+    if options.output is not None:
+        write_atomically(options.output, pdf)
+    if options.layout_out is not None:
+        write_atomically(options.layout_out, dump_layout(layout).encode())
+    lap("write")
     return Build(page, layout, pdf, report, timings)

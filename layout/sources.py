@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args
@@ -36,6 +37,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .document import Article, Banner, Block, Credits, Image, Page, Slot, Span
 from .errors import Problem, SourceError
+from .grid import FORMATS
 
 PAGE_FILE = "page.yaml"
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
@@ -186,6 +188,11 @@ class ArticleSource(_Source):
         "images[]": "write each image as fields, e.g. `- file: photo.jpg`",
         "images[].file": "give the file relative to the page directory, e.g. `file: photo.jpg`",
         "slot": "pin the module as `slot: {column: 1, columns: 3, line: 12, lines: 40}`",
+        **{
+            f"slot.{name}": "give four whole numbers from 1, e.g. "
+            "`slot: {column: 1, columns: 3, line: 12, lines: 40}`"
+            for name in ("column", "columns", "line", "lines")
+        },
     }
 
     headline: Text = Field(description="主题: the article headline.", examples=["项目建设提速"])
@@ -195,6 +202,26 @@ class ArticleSource(_Source):
     images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
     slot: SlotSource | None = Field(
         None, description="Pin the article's module; the engine fits the others around it."
+    )
+
+
+class LayoutSource(_Source):
+    """A layout file: where every module of a page goes, as `--layout-out` writes it."""
+
+    model_config = ConfigDict(title="layout file")
+    hints: ClassVar[dict[str, str]] = {
+        "format": "write the page's format, `format: broadsheet` or `format: tabloid`",
+        "body": "write the body size in points, e.g. `body: 9`",
+        "lede": "write the lede's slot as `lede: {column: 1, columns: 5, line: 9, lines: 8}`",
+        "modules": "list each article file with its slot, e.g. "
+        "`01-story.md: {column: 1, columns: 3, line: 12, lines: 40}`",
+    }
+
+    format: Literal["broadsheet", "tabloid"] = Field(description="The page's format.")
+    body: float = Field(gt=0, description="Body size in points, one of the format's sizes.")
+    lede: SlotSource | None = Field(None, description="The lede's slot, if the page has one.")
+    modules: dict[Text, SlotSource] = Field(
+        default_factory=dict, description="Article file name → its slot; unlisted ones float."
     )
 
 
@@ -208,6 +235,71 @@ def load_page(directory: Path) -> Page:
     if page is None:
         raise SourceError(_in_reading_order(problems))
     return page
+
+
+def load_layout(path: Path, page: Page) -> Page:
+    """`page` with the slots and body size of a layout file; SourceError for all that is wrong.
+
+    A slot in the layout file wins over one in the article's front matter.
+    """
+    problems: list[Problem] = []
+    text = _read_text(path, problems) if path.is_file() else None
+    if text is None:
+        problems = problems or [
+            Problem("layout file not found", path, hint="give a file written by --layout-out")
+        ]
+        raise SourceError(problems)
+    doc = _parse_yaml(text, path, 1, problems)
+    source = _validate(LayoutSource, doc, problems) if doc else None
+    if source is None:
+        raise SourceError(_in_reading_order(problems))
+    bodies = [em for em, _ in FORMATS[page.format].bodies]
+    if source.format != page.format:
+        problems.append(
+            doc.problem(
+                f"the layout is for a {source.format} page; page.yaml says {page.format}",
+                ("format",),
+                "write a new layout with --layout-out, or fix the format",
+            )
+        )
+    elif source.body not in bodies:
+        problems.append(
+            doc.problem(
+                f"a {page.format} page is set in " + " or ".join(f"{b:g}" for b in bodies) + " pt",
+                ("body",),
+                f"write `body: {bodies[0]:g}`",
+            )
+        )
+    by_name = {article.file.name: article for article in page.articles}
+    for name in source.modules:
+        if name not in by_name:
+            problems.append(
+                doc.problem(
+                    f"{name} is not an article of this page",
+                    ("modules", name),
+                    _suggest(name, list(by_name)),
+                )
+            )
+    if source.lede and not page.lede:
+        problems.append(doc.problem("the page has no lede", ("lede",), "remove `lede:`"))
+    if problems:
+        raise SourceError(_in_reading_order(problems))
+
+    def slot(loc: tuple[str, ...], value: SlotSource) -> Slot:
+        return _slot(value, path, doc.line(loc))
+
+    articles = tuple(
+        replace(article, slot=slot(("modules", name), source.modules[name]))
+        if name in source.modules
+        else article
+        for name, article in by_name.items()
+    )
+    return replace(
+        page,
+        articles=articles,
+        lede_slot=slot(("lede",), source.lede) if source.lede else page.lede_slot,
+        body_pt=source.body,
+    )
 
 
 def parse_body(text: str, first_line: int = 1) -> tuple[Block, ...]:
@@ -232,11 +324,17 @@ def article_schema() -> dict[str, Any]:
     return _schema(ArticleSource)
 
 
+def layout_schema() -> dict[str, Any]:
+    """JSON Schema for a layout file."""
+    return _schema(LayoutSource)
+
+
 def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
-    """(Re)write page.schema.json and article.schema.json; a test keeps them current."""
+    """(Re)write the page, article and layout schemas; a test keeps them current."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in (("page", page_schema()), ("article", article_schema())):
+    schemas = (("page", page_schema()), ("article", article_schema()), ("layout", layout_schema()))
+    for name, schema in schemas:
         path = directory / f"{name}.schema.json"
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)

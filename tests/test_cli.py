@@ -20,7 +20,8 @@ CASES = sorted((ROOT / "tests" / "cases").iterdir())
 def test_broken_page_exits_1_naming_file_and_field(case, tmp_path, capsys):
     expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
     output = tmp_path / "out.pdf"
-    code = build_pdf.main([str(case), "-o", str(output)])
+    args = [str(case / a) if a.endswith(".yaml") else a for a in expect.get("args", [])]
+    code = build_pdf.main([str(case), "-o", str(output), *args])
     err = capsys.readouterr().err
     assert code == expect["exit_code"]
     for fragment in expect["messages"]:

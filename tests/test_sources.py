@@ -15,9 +15,17 @@ from PIL import Image as PILImage
 from PIL import ImageFile
 
 from layout import sources
+from layout.compose import compose_page
 from layout.document import Block, Credits, Span
 from layout.errors import Problem, SourceError
-from layout.sources import article_schema, load_page, page_schema, parse_body, write_schemas
+from layout.sources import (
+    article_schema,
+    load_layout,
+    load_page,
+    page_schema,
+    parse_body,
+    write_schemas,
+)
 
 CASES = Path(__file__).parent / "cases"
 
@@ -550,10 +558,15 @@ def error_cases() -> list[Path]:
 
 
 @pytest.mark.parametrize("case", error_cases(), ids=lambda case: case.name)
-def test_case(case: Path) -> None:
+def test_case(case: Path, roles) -> None:
+    """Every case is a source error: of the page, of a layout file, or of a slot on the grid."""
     expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
+    args = expect.get("args", [])
     with pytest.raises(SourceError) as raised:
-        load_page(case)
+        page = load_page(case)
+        if "--layout" in args:
+            page = load_layout(case / args[args.index("--layout") + 1], page)
+        compose_page(page, roles)
     for message in expect["messages"]:
         assert message in str(raised.value)
 
