@@ -126,11 +126,13 @@ class _Sized:
     fits: bool = True  # False where the headline would need more than three lines
 
 
-def _head_headings(article: Article, ts: Typesetter, width: float, lead: bool) -> list[Heading]:
+def _head_headings(
+    article: Article, ts: Typesetter, width: float, lead: bool, cap: float | None
+) -> list[Heading]:
     headings = []
     if article.kicker:
         headings.append(ts.heading(article.kicker, "kai", (KICKER_PT,), width, leading=1.5))
-    sizes = LEAD_SIZES if lead else HEADLINE_SIZES
+    sizes = _headline_sizes(lead, cap)
     headline = ts.heading(article.headline, "headline", sizes, width, leading=1.2)
     if len(headline.lines) > 2:  # two lines at the smallest size are not enough: try three
         headline = ts.heading(
@@ -147,13 +149,24 @@ def _head_headings(article: Article, ts: Typesetter, width: float, lead: bool) -
 def _image_range(image: Image, width: float, line: float) -> tuple[int, int]:
     """Rows a photo may take at `width`: cropping at most 10 % of either dimension a side."""
     natural = width * image.height_px / image.width_px
-    return max(1, math.ceil(natural * 0.8 / line)), max(1, math.floor(natural / 0.8 / line))
+    gap = line / 3  # under the picture, before its caption (see the template)
+    low = math.ceil((natural * 0.8 + gap) / line - 1e-9)
+    return max(1, low), max(1, low, math.floor((natural / 0.8 + gap) / line + 1e-9))
 
 
-def _article_sized(article: Article, columns: int, ts: Typesetter, lead: bool) -> _Sized:
+def _headline_sizes(lead: bool, cap: float | None) -> tuple[float, ...]:
+    """Headline sizes to try, largest first; `cap` keeps a headline a step below its
+    neighbour's so that the two do not read as one."""
+    sizes = LEAD_SIZES if lead else HEADLINE_SIZES
+    return tuple(s for s in sizes if cap is None or s <= cap) or sizes[-1:]
+
+
+def _article_sized(
+    article: Article, columns: int, ts: Typesetter, lead: bool, cap: float | None = None
+) -> _Sized:
     grid = ts.grid
     width = grid.span_width(columns)
-    headings = _head_headings(article, ts, width, lead)
+    headings = _head_headings(article, ts, width, lead, cap)
     head_pt = sum(h.height for h in headings) + grid.line  # half a line of air above and below
     head_rows = math.ceil(head_pt / grid.line - 1e-6)
     captions = [
@@ -256,6 +269,7 @@ def _lede_sized(text: tuple[str, ...], columns: int, ts: Typesetter) -> _Sized:
 class _Plan:
     top: tuple[str, ...]  # full-width items under the banner, top to bottom
     strips: tuple[tuple[int, tuple[str, ...]], ...]  # (columns, item keys top to bottom)
+    caps: tuple[tuple[str, float], ...] = ()  # headlines held below a neighbour's size
 
 
 @dataclass
@@ -273,6 +287,13 @@ class _Outcome:
     gaps: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
     placed: list[tuple[str, Box]] = field(default_factory=list)
     holes: list[Hole] = field(default_factory=list)
+    caps: dict[str, float] = field(default_factory=dict)
+    butting: list[tuple[tuple[int, float, str], tuple[int, float, str]]] = field(
+        default_factory=list
+    )
+
+    def __post_init__(self) -> None:
+        self.caps = dict(self.plan.caps)
 
     @property
     def rank(self) -> tuple[int, int, int, float]:
@@ -306,19 +327,15 @@ def _splits(
 
 
 def _orders(keys: Sequence[str], lead: str, anywhere: bool) -> Iterator[tuple[str, ...]]:
-    """Orders to cut into strips: the lead first (or under the lede), the rest permuted
+    """Orders to cut into strips: the lead first, the rest permuted
     while that stays cheap; around pins the lead may open any strip, so all are tried."""
     if anywhere:
         yield from itertools.permutations(keys) if len(keys) <= 6 else [tuple(keys)]
         return
-    others = [k for k in keys if k != lead]
-    heads = [(lead,)] if lead in keys else [()]
-    if lead in keys and "lede" in keys:
-        heads.append(("lede", lead))  # the lede over the lead in their strip
-    for head in heads:
-        rest = [k for k in others if k not in head]
-        for perm in itertools.permutations(rest) if len(rest) <= 5 else [tuple(rest)]:
-            yield (*head, *perm)
+    head = (lead,) if lead in keys else ()
+    rest = [k for k in keys if k != lead]
+    for perm in itertools.permutations(rest) if len(rest) <= 5 else [tuple(rest)]:
+        yield (*head, *perm)
 
 
 def _interleave(free: tuple[str, ...], pinned: list[str]) -> Iterator[tuple[str, ...]]:
@@ -379,20 +396,24 @@ class _Composer:
         self.articles = {a.slug: a for a in page.articles}
         self.lead = page.articles[0].slug
         self.priority = {a.slug: i for i, a in enumerate(page.articles)}
-        self._sized: dict[tuple[str, int], _Sized] = {}
+        self._sized: dict[tuple[str, int, float | None], _Sized] = {}
         self.pins = self._pins()
         # smallest change to one article that makes the page fit: key -> (lines, columns)
         self.cuts: dict[str, tuple[int, int]] = {}
         self.additions: dict[str, tuple[int, int]] = {}
 
-    def size(self, key: str, columns: int) -> _Sized:
-        if (key, columns) not in self._sized:
-            self._sized[key, columns] = (
+    def size(self, key: str, columns: int, cap: float | None = None) -> _Sized:
+        """`key` measured at `columns`, its headline at most `cap` pt if given."""
+        if (key, columns, cap) not in self._sized:
+            self._sized[key, columns, cap] = (
                 _lede_sized(self.page.lede, columns, self.ts)
                 if key == "lede"
-                else _article_sized(self.articles[key], columns, self.ts, key == self.lead)
+                else _article_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
             )
-        return self._sized[key, columns]
+        return self._sized[key, columns, cap]
+
+    def _item(self, out: _Outcome, key: str, columns: int) -> _Sized:
+        return self.size(key, columns, out.caps.get(key))
 
     # --- pins
 
@@ -490,6 +511,9 @@ class _Composer:
         best: _Outcome | None = None
         for plan in self._plans():
             outcome = self._evaluate(plan)
+            for _ in range(4):  # stepping one headline down may move another beside one
+                if outcome is not None and outcome.butting:
+                    outcome = self._evaluate(self._step_down(outcome)) or outcome
             if outcome is None:
                 continue
             self._note_changes(outcome)
@@ -505,12 +529,24 @@ class _Composer:
                     "every arrangement sets two headlines side by side at the same height",
                     self.page.directory / "page.yaml",
                     field="articles",
-                    hint="unpin a module or move a slot down a few lines",
+                    hint="move a slot down a few lines"
+                    if self.pins
+                    else "shorten the copy so the modules fall differently, or add a lede",
                 )
             )
         if best.underfill:
             raise UnderfillError(self._underfill_problems(best))
         return self._place(self._evaluate(best.plan, detail=True))
+
+    def _step_down(self, out: _Outcome) -> _Plan:
+        """The plan again with the lesser of each pair of butting headlines a size step
+        smaller than the other, as a make-up editor breaks a tombstone."""
+        caps = dict(out.caps)
+        for a, b in out.butting:
+            big, small = sorted((a, b), key=lambda start: self.priority[start[2]])
+            if small[2] != self.lead:
+                caps[small[2]] = min(caps.get(small[2], big[1]), big[1] - TOMBSTONE_SIZE_STEP)
+        return _Plan(out.plan.top, out.plan.strips, tuple(sorted(caps.items())))
 
     def _no_plan_problem(self) -> Problem:
         if any(not s.fits for s in self._sized.values()):
@@ -538,7 +574,7 @@ class _Composer:
         columns = self.grid.columns
         row = self.banner_rows
         for key in plan.top:
-            item = self.size(key, columns)
+            item = self._item(out, key, columns)
             if not item.fits:
                 return None
             pin = self.pins.get(key)
@@ -557,7 +593,8 @@ class _Composer:
             out.cost += 0.01 * (position + 1) * sum(self.priority.get(k, 0) for k in keys)
             column += width
         for left, right in itertools.pairwise(tops):
-            out.tombstones += sum(1 for a in left for b in right if _butt(a, b))
+            out.butting += [(a, b) for a in left for b in right if _butt(a, b)]
+        out.tombstones = len(out.butting)
         out.cost += 2 * sum(
             1
             for _, keys in plan.strips
@@ -572,12 +609,11 @@ class _Composer:
         for _, keys in plan.strips:
             if "lede" in keys and keys[0] != "lede" and "lede" not in self.pins:
                 return False  # the lede heads its strip, never sits between articles
-            opens = keys[0] == lead or keys[:2] == ("lede", lead)
-            if lead in keys and not opens and lead not in self.pins:
+            if lead in keys and keys[0] != lead and lead not in self.pins:
                 return False  # the lead article opens its strip
         if lead not in self.pins:
             pinned_first = any(k in self.pins for k in first)
-            if lead not in plan.top and lead not in first[:2] and not pinned_first:
+            if lead not in plan.top and first[0] != lead and not pinned_first:
                 return False  # the lead article belongs at the top left, unless a pin is there
             if lead in plan.top and "lede" not in plan.top and lede and "lede" not in self.pins:
                 return False  # the lede sits under the banner, never below the lead
@@ -596,17 +632,17 @@ class _Composer:
 
     def _strip(
         self, out: _Outcome, area: Box, keys: tuple[str, ...]
-    ) -> list[tuple[int, float]] | None:
+    ) -> list[tuple[int, float, str]] | None:
         """Stack a strip down `area`, pins at their lines; (start row, headline pt) of each."""
         column, width, top = area.column, area.columns, area.row
-        starts: list[tuple[int, float]] = []
+        starts: list[tuple[int, float, str]] = []
         cursor, run, previous = top, [], "the top"
         for key in (*keys, None):
             pin = self.pins.get(key) if key is not None else None
             if key is not None and pin is None:
                 run.append(key)
                 continue
-            items = [self.size(k, width) for k in run]
+            items = [self._item(out, k, width) for k in run]
             if not all(item.fits for item in items):
                 return None
             above = 1 if run and cursor > top else 0  # a rule under what is above the run
@@ -617,7 +653,7 @@ class _Composer:
             room = Box(column, width, cursor + above, end - cursor - above - below)
             starts += self._stack(out, items, room, previous)
             if pin is not None:
-                item = self.size(key, width)
+                item = self._item(out, key, width)
                 if not item.fits:
                     return None
                 starts += self._stack(out, [item], Box(column, width, pin.row, pin.rows), key)
@@ -627,7 +663,7 @@ class _Composer:
 
     def _stack(
         self, out: _Outcome, items: list[_Sized], room: Box, after: str = ""
-    ) -> list[tuple[int, float]]:
+    ) -> list[tuple[int, float, str]]:
         """Set `items` one under another, a rule line between, in `room`.
 
         Spare lines go to photos and headline air in order; what is left is a hole at
@@ -646,7 +682,7 @@ class _Composer:
             give = min(item.stretch, slack)
             slack -= give
             if item.key != "lede":
-                starts.append((cursor, item.headline_pt))
+                starts.append((cursor, item.headline_pt, item.key))
             if out.detail:
                 box = Box(room.column, room.columns, cursor, item.min_rows + give)
                 out.placed.append((item.key, box))
@@ -671,14 +707,14 @@ class _Composer:
         if out.overflow and not out.underfill and len(out.short) == 1:
             rows, width, keys = out.short[0]
             for key in keys:
-                item = self.size(key, width)
+                item = self._item(out, key, width)
                 if key != "lede" and item.body_rows > rows:
                     lines = len(item.body) - width * (item.body_rows - rows)
                     _keep_least(self.cuts, key, (lines, width))
         if not out.overflow and len(out.gaps) == 1:
             rows, width, keys = out.gaps[0]
             for key in keys:
-                item = self.size(key, width)
+                item = self._item(out, key, width)
                 if key != "lede":
                     lines = width * (item.body_rows + rows - 1) + 1 - len(item.body)
                     _keep_least(self.additions, key, (lines, width))
@@ -688,7 +724,7 @@ class _Composer:
         problems = [
             Problem(
                 f"the copy does not fit the {self.grid.format.name} page: overset by "
-                f"{over_lines} lines (≈{over_lines * self.grid.chars} characters) "
+                f"{_lines(over_lines)} (≈{over_lines * self.grid.chars} characters) "
                 "in the best arrangement found",
                 self.page.directory / "page.yaml",
                 field="articles",
@@ -703,7 +739,7 @@ class _Composer:
                 body = self.size(article.slug, width).body
                 chars = sum(len(row.line.text) for row in body[-lines:])
                 message = (
-                    f"overset by {lines} lines (≈{chars} characters) in a {width}-column "
+                    f"overset by {_lines(lines)} (≈{chars} characters) in a {width}-column "
                     "module: cut that much from this article and the page fits"
                 )
             elif article.slug in stacks:
@@ -712,7 +748,7 @@ class _Composer:
                 message = (
                     f"overset: in the best arrangement its {width}-column module"
                     + (f" (stacked with {', '.join(others)})" if others else "")
-                    + f" is {rows} lines too short (≈{rows * width * self.grid.chars} characters)"
+                    + f" is {_lines(rows)} too short (≈{rows * width * self.grid.chars} characters)"
                 )
             else:
                 continue
@@ -741,7 +777,7 @@ class _Composer:
                 lines, width = self.additions[article.slug]
                 problems.append(
                     Problem(
-                        f"underfilled: add {lines} lines (≈{lines * chars} characters) to this "
+                        f"underfilled: add {_lines(lines)} (≈{lines * chars} characters) to this "
                         f"article, set in a {width}-column module, and the page is full",
                         article.file,
                         field="body",
@@ -761,7 +797,7 @@ class _Composer:
         )
         placed_items = []
         for key, box in out.placed:
-            item = self.size(key, box.columns)
+            item = self._item(out, key, box.columns)
             placed_items.append(item.build(box.rows, box.column, box.row))
             if key in out.plan.top:
                 rules.append(("h", Box(0, grid.columns, box.row + box.rows, 1)))
@@ -787,9 +823,13 @@ class _Composer:
         )
 
 
-def _butt(a: tuple[int, float], b: tuple[int, float]) -> bool:
-    """Two headlines (start row, size) side by side read as one."""
+def _butt(a: tuple[int, float, str], b: tuple[int, float, str]) -> bool:
+    """Two headlines (start row, size, key) side by side read as one."""
     return abs(a[0] - b[0]) < TOMBSTONE_ROWS and abs(a[1] - b[1]) < TOMBSTONE_SIZE_STEP
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" + ("" if count == 1 else "s")
 
 
 def _where(box: Box) -> str:
