@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,11 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.compose import MAX_HOLE_ROWS, Layout, compose
-from layout.document import Article, Banner, Block, Page, Span
-from layout.errors import FitError
+from layout.compose import MAX_HOLE_ROWS, Box, Layout, compose
+from layout.document import Article, Banner, Block, Page, Slot, Span
+from layout.errors import FitError, OversetError, UnderfillError
 from layout.grid import Grid
 from layout.measure import Typesetter
+from layout.normalise import normalise_page
+from layout.sources import load_page
+from tests.conftest import SEED
 
 COPY = (
     "呼和浩特市拥有自治区最丰富的教育、科技、人才资源，包头市拥有自治区最完备的工业体系和雄厚的产业基础，"
@@ -113,3 +118,92 @@ def test_any_set_of_articles_fits_cleanly_or_fails_with_a_reason(setters, length
         assert "overset" in str(error) or "underfilled" in str(error)
         return
     assert_well_formed(layout)
+
+
+# --- the editor's slots and the per-article report ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_page():
+    return normalise_page(load_page(SEED))
+
+
+def pinned(source: Page, slug: str, slot: tuple[int, int, int, int]) -> Page:
+    """`source` with article `slug` pinned at (column, columns, line, lines), 1-based."""
+    articles = tuple(
+        replace(a, slot=Slot(*slot, a.file, 3)) if a.slug == slug else a for a in source.articles
+    )
+    return replace(source, articles=articles)
+
+
+def test_a_pinned_module_keeps_its_slot_and_the_others_fit_around_it(seed_page, setters):
+    free = compose(seed_page, Grid.for_format("tabloid"), setters["tabloid"])
+    moved = pinned(seed_page, "02-gongxinju", (4, 2, 50, 25))
+    layout = compose(moved, Grid.for_format("tabloid"), setters["tabloid"])
+    assert_well_formed(layout)
+    boxes = {m.article.slug: m.box for m in layout.modules}
+    assert boxes["02-gongxinju"] == Box(3, 2, 49, 25)
+    assert boxes != {m.article.slug: m.box for m in free.modules}  # the others moved
+
+
+def test_every_module_pinned_where_the_engine_put_it_gives_the_same_layout(seed_page, setters):
+    grid, typesetter = Grid.for_format("tabloid"), setters["tabloid"]
+    free = compose(seed_page, grid, typesetter)
+    again = seed_page
+    for m in free.modules:
+        b = m.box
+        again = pinned(again, m.article.slug, (b.column + 1, b.columns, b.row + 1, b.rows))
+    layout = compose(again, grid, typesetter)
+
+    def placed(layout: Layout) -> list:
+        return [(m.article.slug, m.box, m.headings, m.columns) for m in layout.modules]
+
+    assert placed(layout) == placed(free)
+    assert (layout.lede, layout.holes, layout.rules) == (free.lede, free.holes, free.rules)
+
+
+def test_a_slot_too_small_is_overset_by_what_its_article_must_lose(seed_page, setters):
+    squeezed = pinned(seed_page, "02-gongxinju", (4, 2, 57, 18))
+    with pytest.raises(OversetError) as error:
+        compose(squeezed, Grid.for_format("tabloid"), setters["tabloid"])
+    assert re.search(r"02-gongxinju\.md: body: overset by \d+ lines", str(error.value))
+
+
+def cut_from_end(article: Article, characters: int) -> Article:
+    blocks = list(article.blocks)
+    while characters > 0 and blocks:
+        last = blocks.pop()
+        if len(last.text) > characters:
+            text = last.text[: len(last.text) - characters]
+            blocks.append(replace(last, spans=(Span(text),)))
+        characters -= len(last.text)
+    return replace(article, blocks=tuple(blocks))
+
+
+def test_the_cut_reported_for_an_article_does_make_the_page_fit(seed_page, setters):
+    """The report's claim is checked by doing what it says."""
+    grid, typesetter = Grid.for_format("tabloid"), setters["tabloid"]
+    last = seed_page.articles[-1]
+    longer = replace(last, blocks=last.blocks + last.blocks[:3])
+    page_ = replace(seed_page, articles=(*seed_page.articles[:-1], longer))
+    with pytest.raises(OversetError) as error:
+        compose(page_, grid, typesetter)
+    claims = re.findall(
+        r"(\S+)\.md: body: overset by \d+ lines \(≈(\d+) characters\)", str(error.value)
+    )
+    assert claims
+    for slug, characters in claims:
+        articles = tuple(
+            cut_from_end(a, int(characters)) if a.slug == slug.rsplit("/", 1)[-1] else a
+            for a in page_.articles
+        )
+        compose(replace(page_, articles=articles), grid, typesetter)  # fits: no error
+
+
+def test_an_underfilled_page_says_how_much_to_add_to_which_article(setters):
+    grid, typesetter = Grid.for_format("tabloid"), setters["tabloid"]
+    with pytest.raises(UnderfillError) as error:
+        compose(page([500, 400, 450]), grid, typesetter)
+    message = str(error.value)
+    assert "the page is underfilled" in message
+    assert re.search(r"0\d\.md: body: underfilled: add \d+ lines", message)
