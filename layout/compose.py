@@ -496,9 +496,30 @@ class _Composer:
                 held = [[k for k in pinned if owner[k] == span] for span in spans]
                 if any(w == 1 and not keys_ for w, keys_ in zip(widths, held, strict=True)):
                     continue  # a single column stands alone only where the editor put it
-                for order in _orders(free, self.lead, bool(self.pins)):
+                orders = _orders(free, self.lead, bool(self.pins))
+                if len(free) > 6 and not self.pins:  # too many to permute: add a packed order
+                    orders = itertools.chain(orders, [self._packed(free, widths)])
+                for order in orders:
                     for groups in _splits(order, [bool(h) for h in held]):
                         yield from self._strip_sets(top, widths, groups, held)
+
+    def _packed(self, keys: list[str], widths: tuple[int, ...]) -> tuple[str, ...]:
+        """An order whose cut into `widths` levels the strips: each article, by priority,
+        goes to the strip with the most lines left, as a make-up editor fills a page."""
+        groups: list[list[str]] = [[] for _ in widths]
+        room = [self.area_rows] * len(widths)
+        queue = [k for k in keys if k not in (self.lead, "lede")]
+        if self.lead in keys:
+            groups[0].append(self.lead)
+            room[0] -= self.size(self.lead, widths[0]).min_rows + 1
+        if "lede" in keys:
+            groups[-1].append("lede")
+            room[-1] -= self.size("lede", widths[-1]).min_rows + 1
+        for key in queue:
+            index = max(range(len(widths)), key=lambda i: room[i] / max(1, len(groups[i]) + 1))
+            groups[index].append(key)
+            room[index] -= self.size(key, widths[index]).min_rows + 1
+        return tuple(k for group in groups for k in group)
 
     def _strip_sets(self, top, widths, groups, held) -> Iterator[_Plan]:
         stacks = [
