@@ -5,6 +5,7 @@
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
                              [--layout-out LAYOUT.yaml] [--layout LAYOUT.yaml]
+                             [--report REPORT.json]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
@@ -41,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--layout-out", type=Path, metavar="LAYOUT.yaml", help="write the layout chosen"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="REPORT.json",
+        help="write what was built and measured (or what failed), for CI",
     )
     parser.add_argument("--dpi", type=int, default=100, help="resolution of the PNG preview")
     parser.add_argument(
@@ -103,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
 
-    from layout.errors import LayoutError  # noqa: PLC0415 (keep --help fast)
+    from layout import build_report  # noqa: PLC0415 (keep --help fast)
+    from layout.errors import LayoutError  # noqa: PLC0415
     from layout.pipeline import build  # noqa: PLC0415
     from layout.preview import write_png  # noqa: PLC0415
+    from layout.write import write_atomically  # noqa: PLC0415
 
     try:
         result = build(
@@ -119,7 +128,14 @@ def main(argv: list[str] | None = None) -> int:
             write_png(result.pdf, args.png, dpi=args.dpi)
     except LayoutError as error:
         print(f"build_pdf: cannot build {args.page}:\n{error}", file=sys.stderr)
+        if args.report:
+            entry = build_report.failed_entry(args.page, error)
+            write_atomically(args.report, build_report.report_bytes([entry]))
         return 1
+    if args.report:
+        written = [p for p in (output, args.png, args.layout_out) if p is not None]
+        entry = build_report.built_entry(args.page, result, written)
+        write_atomically(args.report, build_report.report_bytes([entry]))
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
     grid = result.layout.grid

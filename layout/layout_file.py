@@ -12,11 +12,18 @@ import json
 from .compose import Box, Layout
 
 
+def slot_of(box: Box) -> dict[str, int]:
+    """A box as the editor writes it: 1-based column and line."""
+    return {
+        "column": box.column + 1,
+        "columns": box.columns,
+        "line": box.row + 1,
+        "lines": box.rows,
+    }
+
+
 def _slot(box: Box) -> str:
-    return (
-        f"{{column: {box.column + 1}, columns: {box.columns}, "
-        f"line: {box.row + 1}, lines: {box.rows}}}"
-    )
+    return "{" + ", ".join(f"{key}: {value}" for key, value in slot_of(box).items()) + "}"
 
 
 def dump_layout(layout: Layout) -> str:

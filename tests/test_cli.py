@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -79,3 +81,34 @@ def test_default_builds_the_seed_page_with_a_preview(tmp_path):
     assert preview.read_bytes().startswith(b"\x89PNG")
     flush = re.search(r"(\d+)/(\d+) justified lines flush", result.stdout)
     assert flush and flush.group(1) == flush.group(2) and int(flush.group(1)) > 100
+
+
+def test_report_json_says_what_was_built_and_measured(tmp_path, capsys):
+    output, report = tmp_path / "seed.pdf", tmp_path / "report.json"
+    assert build_pdf.main(["-o", str(output), "--report", str(report)]) == 0
+    page = json.loads(report.read_text(encoding="utf-8"))["pages"][0]
+    assert page["status"] == "built"
+    assert page["outputs"] == [
+        {"path": str(output), "sha256": hashlib.sha256(output.read_bytes()).hexdigest()}
+    ]
+    stdout = capsys.readouterr().out
+    flush = re.search(r"(\d+)/(\d+) justified lines flush", stdout)
+    typography = page["typography"]
+    assert sorted(typography) == sorted(p.name for p in SEED.glob("0*.md"))
+    assert sum(t["flush"] for t in typography.values()) == int(flush.group(1))
+    assert all(f["embedded"] and f["subset"] for f in page["fonts"])
+    grid = page["grid"]
+    for slot in page["modules"].values():  # 1-based slots inside the grid
+        assert 1 <= slot["column"] <= slot["column"] + slot["columns"] - 1 <= grid["columns"]
+        assert 1 <= slot["line"] <= slot["line"] + slot["lines"] - 1 <= grid["lines"]
+
+
+def test_report_json_of_a_failed_page_lists_its_problems(tmp_path, capsys):
+    case = ROOT / "tests" / "cases" / "several-problems"
+    report = tmp_path / "report.json"
+    assert build_pdf.main([str(case), "-o", str(tmp_path / "x.pdf"), "--report", str(report)]) == 1
+    err = capsys.readouterr().err
+    page = json.loads(report.read_text(encoding="utf-8"))["pages"][0]
+    assert (page["status"], page["error"], page["outputs"]) == ("failed", "SourceError", [])
+    assert len(page["problems"]) == err.count("page.yaml:") >= 3
+    assert all(p["file"].endswith("page.yaml") and p["line"] for p in page["problems"])

@@ -1,0 +1,68 @@
+"""The machine-readable account of a build, for CI: `--report report.json`.
+
+One entry per page: whether it built, how long each stage took, what the
+check measured (fonts, typography per article), where every module went
+(1-based slots, as in a layout file) and the outputs with their SHA-256; or,
+for a page that failed, every problem with its file, line, field and fix.
+Paths are written as given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+from .errors import LayoutError, Problem
+from .layout_file import slot_of
+from .pipeline import Build
+
+FORMAT_VERSION = 1
+
+
+def _problem(problem: Problem) -> dict:
+    fields = dataclasses.asdict(problem)
+    fields["file"] = None if problem.file is None else str(problem.file)
+    return fields
+
+
+def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
+    report, grid = result.report, result.layout.grid
+    return {
+        "page": str(directory),
+        "status": "built",
+        "seconds": {stage: round(value, 4) for stage, value in result.timings.items()},
+        "grid": {
+            "format": grid.format.name,
+            "columns": grid.columns,
+            "characters": grid.chars,
+            "body_pt": grid.em,
+            "lines": grid.rows,
+        },
+        "modules": {m.article.file.name: slot_of(m.box) for m in result.layout.modules},
+        "fonts": [dataclasses.asdict(font) for font in report.fonts],
+        "typography": {
+            name: dataclasses.asdict(figures) for name, figures in report.typography.items()
+        },
+        "problems": [_problem(p) for p in report.problems],
+        "outputs": [
+            {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for path in outputs
+        ],
+    }
+
+
+def failed_entry(directory: Path, error: LayoutError) -> dict:
+    return {
+        "page": str(directory),
+        "status": "failed",
+        "error": type(error).__name__,
+        "problems": [_problem(p) for p in error.problems],
+        "outputs": [],
+    }
+
+
+def report_bytes(entries: list[dict]) -> bytes:
+    document = {"format": FORMAT_VERSION, "pages": entries}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
