@@ -278,9 +278,6 @@ class _Outcome:
 
     plan: _Plan
     detail: bool = False  # also record where everything goes
-    overflow: int = 0  # rows the items need beyond their room, summed
-    tombstones: int = 0
-    underfill: int = 0  # empty rows beyond MAX_HOLE_ROWS, summed
     cost: float = 0.0
     # (rows, columns, keys that could give or take them) for each stack over or under
     short: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
@@ -294,6 +291,20 @@ class _Outcome:
 
     def __post_init__(self) -> None:
         self.caps = dict(self.plan.caps)
+
+    @property
+    def overflow(self) -> int:
+        """Rows the items need beyond their room, summed over the stacks."""
+        return sum(rows for rows, _, _ in self.short)
+
+    @property
+    def underfill(self) -> int:
+        """Empty rows beyond MAX_HOLE_ROWS, summed over the stacks."""
+        return sum(rows for rows, _, _ in self.gaps)
+
+    @property
+    def tombstones(self) -> int:
+        return len(self.butting)
 
     @property
     def rank(self) -> tuple[int, int, int, float]:
@@ -615,7 +626,6 @@ class _Composer:
             column += width
         for left, right in itertools.pairwise(tops):
             out.butting += [(a, b) for a in left for b in right if _butt(a, b)]
-        out.tombstones = len(out.butting)
         out.cost += 2 * sum(
             1
             for _, keys in plan.strips
@@ -695,7 +705,6 @@ class _Composer:
         need = sum(item.min_rows for item in items) + max(0, len(items) - 1)
         slack = room.rows - need
         if slack < 0:
-            out.overflow += -slack
             out.short.append((-slack, room.columns, keys))
             return []
         starts, cursor = [], room.row
@@ -712,7 +721,6 @@ class _Composer:
         if slack:
             out.cost += 100 * slack
             if slack > MAX_HOLE_ROWS:
-                out.underfill += slack - MAX_HOLE_ROWS
                 out.gaps.append((slack - MAX_HOLE_ROWS, room.columns, keys))
             if out.detail:
                 hole = Box(room.column, room.columns, room.row + room.rows - slack, slack)

@@ -112,15 +112,6 @@ def time_limit(seconds: float | None, directory: Path) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@dataclass(frozen=True)
-class Options:
-    """What the caller asks of a build beyond the page directory."""
-
-    output: Path | None = None  # the PDF, written only if the page passes
-    layout_in: Path | None = None  # a layout file whose slots the page keeps
-    layout_out: Path | None = None  # where to write the chosen layout
-
-
 def build(
     directory: Path,
     output: Path | None = None,
@@ -136,12 +127,18 @@ def build(
     out.  `layout_in` pins the modules a layout file gives; `layout_out` receives the
     layout chosen, written with the PDF.
     """
-    options = Options(output, layout_in, layout_out)
     with time_limit(seconds, directory):
-        return _build(directory, options, clock)
+        return _build(directory, clock, output=output, layout_in=layout_in, layout_out=layout_out)
 
 
-def _build(directory: Path, options: Options, clock: Callable[[], float]) -> Build:
+def _build(
+    directory: Path,
+    clock: Callable[[], float],
+    *,
+    output: Path | None,
+    layout_in: Path | None,
+    layout_out: Path | None,
+) -> Build:
     timings: dict[str, float] = {}
     started = clock()
 
@@ -152,8 +149,8 @@ def _build(directory: Path, options: Options, clock: Callable[[], float]) -> Bui
         started = now
 
     page = load_page(directory)
-    if options.layout_in is not None:
-        page = load_layout(options.layout_in, page)
+    if layout_in is not None:
+        page = load_layout(layout_in, page)
     page = normalise_page(page)
     lap("load")
     roles = fonts.load_roles()
@@ -166,9 +163,9 @@ def _build(directory: Path, options: Options, clock: Callable[[], float]) -> Bui
     lap("render")
     report = check_pdf(pdf, page, layout)
     lap("check")
-    if options.output is not None:
-        write_atomically(options.output, pdf)
-    if options.layout_out is not None:
-        write_atomically(options.layout_out, dump_layout(layout).encode())
+    if output is not None:
+        write_atomically(output, pdf)
+    if layout_out is not None:
+        write_atomically(layout_out, dump_layout(layout).encode())
     lap("write")
     return Build(page, layout, pdf, report, timings)

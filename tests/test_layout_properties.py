@@ -8,6 +8,7 @@ against the module boxes of its layout, or exit 1 with a report per article.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from collections import defaultdict
@@ -138,7 +139,7 @@ def headline_tops(layout: Layout, page) -> dict[str, tuple[float, float]]:
 def assert_meets_the_rules(result) -> None:
     layout = result.layout
     grid = layout.grid
-    with pdfplumber.open(__import__("io").BytesIO(result.pdf)) as pdf:
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
         page = pdf.pages[0]
         found = measure(layout, page)
         tops = headline_tops(layout, page)
