@@ -120,15 +120,18 @@ def build(
     seconds: float | None = None,
     layout_in: Path | None = None,
     layout_out: Path | None = None,
+    pdfa: bool = False,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
     `seconds` bounds the whole build (see `time_limit`); nothing is written if it runs
     out.  `layout_in` pins the modules a layout file gives; `layout_out` receives the
-    layout chosen, written with the PDF.
+    layout chosen, written with the PDF.  `pdfa` makes the PDF an archival PDF/A-3b.
     """
     with time_limit(seconds, directory):
-        return _build(directory, clock, output=output, layout_in=layout_in, layout_out=layout_out)
+        return _build(
+            directory, clock, output=output, layout_in=layout_in, layout_out=layout_out, pdfa=pdfa
+        )
 
 
 def _build(
@@ -138,6 +141,7 @@ def _build(
     output: Path | None,
     layout_in: Path | None,
     layout_out: Path | None,
+    pdfa: bool,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -159,7 +163,7 @@ def _build(
     layout = compose_page(page, roles)
     lap("compose")
     html = render_html(page, layout, roles)
-    pdf = render_pdf(html, directory)
+    pdf = render_pdf(html, directory, page if pdfa else None)
     lap("render")
     report = check_pdf(pdf, page, layout)
     lap("check")

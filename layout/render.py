@@ -12,6 +12,8 @@ from pathlib import Path
 
 import weasyprint
 
+from . import archive
+from .document import Page
 from .errors import Problem, SourceError
 from .fetch import PageFetcher, RefusedReferenceError
 from .fonts import require_fast_subsetting
@@ -21,8 +23,11 @@ STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
 
 
-def render_pdf(html: str, base: Path) -> bytes:
-    """PDF bytes of one page; `base` (the page directory) resolves its references."""
+def render_pdf(html: str, base: Path, archival: Page | None = None) -> bytes:
+    """PDF bytes of one page; `base` (the page directory) resolves its references.
+
+    `archival` makes the PDF the archival PDF/A-3b of that page (see archive.py).
+    """
     require_fast_subsetting()
     fetcher = PageFetcher(Path(base), STYLES, ROOT / "fonts")
     try:
@@ -32,7 +37,11 @@ def render_pdf(html: str, base: Path) -> bytes:
         document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render(
             stylesheets=stylesheets
         )
-        return document.write_pdf(uncompressed_pdf=False)
+        options = {}
+        if archival is not None:
+            options = archive.pdf_options(archival)
+            archive.add_xmp(document.metadata, archival)
+        return document.write_pdf(uncompressed_pdf=False, **options)
     except RefusedReferenceError as refused:
         raise SourceError(
             Problem(
