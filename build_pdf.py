@@ -5,8 +5,15 @@
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
                              [--layout-out LAYOUT.yaml] [--layout LAYOUT.yaml]
-                             [--report REPORT.json]
+                             [--report REPORT.json] [--pdfa] [--watch]
+    python build_pdf.py EDITION_DIR [-o OUT_DIR] [-j N] [--no-cache] [--proof]
+                             [--report REPORT.json] [--pdfa] [--quiet] [--watch]
+    python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
+
+A directory holding edition.yaml is an edition: each page is built to its own
+PDF in OUT_DIR (default build/NAME/), then edition.pdf with bookmarks and
+page labels, through a build cache in OUT_DIR/.cache.
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
 names the file, field and fix); 2 wrong usage.
@@ -15,10 +22,14 @@ names the file, field and fix); 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import signal
 import sys
+import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -30,10 +41,40 @@ def _parser() -> argparse.ArgumentParser:
         prog="build_pdf.py", description="Typeset a Chinese newspaper page to PDF."
     )
     parser.add_argument(
-        "page", nargs="?", type=Path, default=SEED_PAGE, help="page directory (default: the seed)"
+        "page",
+        nargs="?",
+        type=Path,
+        default=SEED_PAGE,
+        help="page or edition directory (default: the seed page)",
     )
-    parser.add_argument("-o", "--output", type=Path, help="PDF to write (default: build/NAME.pdf)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="PDF to write, or an edition's output directory (default: under build/)",
+    )
     parser.add_argument("--png", type=Path, help="also write a PNG preview of the page")
+    parser.add_argument(
+        "--proof",
+        action="store_true",
+        help="PNG proofs (an edition: of every page, and a contact sheet)",
+    )
+    parser.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="an edition: pages built at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="an edition: rebuild every page, cached or not"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    parser.add_argument(
+        "--watch", action="store_true", help="rebuild whenever a source or style file is saved"
+    )
     parser.add_argument(
         "--layout",
         type=Path,
@@ -103,11 +144,102 @@ def import_main(argv: list[str]) -> int:
     return 0
 
 
+def _batch_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build_pdf.py batch",
+        description="Build every page under ROOT on a Dask cluster, through the build cache.",
+    )
+    parser.add_argument("root", type=Path, help="directory searched for page directories")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="output directory")
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="an existing Dask scheduler (default: a local cluster of worker processes)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes of the local cluster (default: one per core)",
+    )
+    parser.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    parser.add_argument("--no-cache", action="store_true", help="rebuild pages already built")
+    parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write what was built")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    return parser
+
+
+def batch_main(argv: list[str]) -> int:
+    """`batch ROOT -o OUT`: every page under ROOT; exit 1 if any failed (after one retry)."""
+    args = _batch_parser().parse_args(argv)
+    from layout import build_report  # noqa: PLC0415
+    from layout.batch import batch_jobs, connect, find_pages, run_batch  # noqa: PLC0415
+    from layout.progress import Progress  # noqa: PLC0415
+    from layout.write import write_atomically  # noqa: PLC0415
+
+    started = time.monotonic()
+    pages = find_pages(args.root, skip=args.output)
+    if not pages:
+        print(f"build_pdf: no page directories (with page.yaml) under {args.root}", file=sys.stderr)
+        return 1
+    jobs = batch_jobs(args.root, pages, args.output, pdfa=args.pdfa, cache=not args.no_cache)
+    progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
+    with connect(args.scheduler, args.workers) as client:
+        outcomes = run_batch(jobs, client, on_page=progress.page_done)
+    progress.close()
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
+    if args.report:
+        write_atomically(args.report, build_report.report_bytes([o.entry for o in outcomes]))
+    counts = Counter(outcome.status for outcome in outcomes)
+    tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
+    print(f"{len(outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
+    return 1 if counts["failed"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["import"]:
         return import_main(argv[1:])
-    args = _parser().parse_args(argv)
+    if argv[:1] == ["batch"]:
+        return batch_main(argv[1:])
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.page / "edition.yaml").is_file():
+        if args.layout or args.layout_out or args.png:
+            parser.error("--layout, --layout-out and --png are for a single page")
+        run = edition_main
+    else:
+        run = page_main
+    if not args.watch:
+        return run(args)
+    return watch_main(args, run)
+
+
+def watch_main(args: argparse.Namespace, run: Callable[[argparse.Namespace], int]) -> int:
+    """Build, then build again after every save of a source or style file, until Ctrl-C."""
+    from layout.render import STYLES  # noqa: PLC0415
+    from layout.watch import watch  # noqa: PLC0415
+
+    run(args)
+    paths = [args.page, STYLES]
+    if (args.page / "edition.yaml").is_file():
+        from layout.errors import LayoutError  # noqa: PLC0415
+        from layout.sources import load_edition  # noqa: PLC0415
+
+        with contextlib.suppress(LayoutError):  # a broken edition.yaml is watched for its fix
+            paths += list(load_edition(args.page).pages)
+    outputs = [p for p in (args.output, args.png, args.report, args.layout_out) if p]
+    print(f"watching {args.page} and the styles; Ctrl-C stops", file=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(paths, lambda changed: run(args), ignore=tuple(outputs))
+    return 0
+
+
+def page_main(args: argparse.Namespace) -> int:
+    """Build one page; print where it went and what the check measured."""
     output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
 
     from layout import build_report  # noqa: PLC0415 (keep --help fast)
@@ -116,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     from layout.preview import write_png  # noqa: PLC0415
     from layout.write import write_atomically  # noqa: PLC0415
 
+    png = args.png or (output.with_suffix(".png") if args.proof else None)
     try:
         result = build(
             args.page,
@@ -123,19 +256,21 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.time_limit,
             layout_in=args.layout,
             layout_out=args.layout_out,
+            pdfa=args.pdfa,
         )
-        if args.png:
-            write_png(result.pdf, args.png, dpi=args.dpi)
+        if png:
+            write_png(result.pdf, png, dpi=args.dpi)
     except LayoutError as error:
         print(f"build_pdf: cannot build {args.page}:\n{error}", file=sys.stderr)
-        if args.report:
-            entry = build_report.failed_entry(args.page, error)
-            write_atomically(args.report, build_report.report_bytes([entry]))
-        return 1
-    if args.report:
-        written = [p for p in (output, args.png, args.layout_out) if p is not None]
+        entry = build_report.failed_entry(args.page, error)
+        written = []
+    else:
+        written = [p for p in (output, png, args.layout_out) if p is not None]
         entry = build_report.built_entry(args.page, result, written)
+    if args.report:
         write_atomically(args.report, build_report.report_bytes([entry]))
+    if not written:
+        return 1
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
     grid = result.layout.grid
@@ -145,9 +280,57 @@ def main(argv: list[str] | None = None) -> int:
         f"of {grid.chars} characters of {grid.em:g} pt"
     )
     print(f"check: {result.report.summary()}")
-    print("typography, measured from the PDF:")
-    print(result.report.table())
+    if not args.quiet:
+        print("typography, measured from the PDF:")
+        print(result.report.table())
     return 0
+
+
+def edition_main(args: argparse.Namespace) -> int:
+    """Build an edition's pages in parallel, then the edition PDF; exit 1 if any page failed."""
+    from layout import build_report  # noqa: PLC0415
+    from layout.edition_build import EditionOptions, build_edition  # noqa: PLC0415
+    from layout.errors import LayoutError  # noqa: PLC0415
+    from layout.progress import Progress  # noqa: PLC0415
+    from layout.sources import load_edition  # noqa: PLC0415
+    from layout.write import write_atomically  # noqa: PLC0415
+
+    started = time.monotonic()
+    try:
+        edition = load_edition(args.page)
+    except LayoutError as error:
+        print(f"build_pdf: cannot build the edition {args.page}:\n{error}", file=sys.stderr)
+        if args.report:
+            entry = build_report.failed_entry(args.page, error)
+            write_atomically(args.report, build_report.report_bytes([entry]))
+        return 1
+    out = args.output or ROOT / "build" / args.page.resolve().name
+    options = EditionOptions(
+        jobs=max(1, args.jobs),
+        cache=not args.no_cache,
+        pdfa=args.pdfa,
+        proof=args.proof,
+        time_limit=args.time_limit,
+    )
+    progress = Progress(len(edition.pages), sys.stderr, quiet=args.quiet)
+    result = build_edition(edition, out, options, on_page=progress.page_done)
+    progress.close()
+    for outcome in result.failed:
+        print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
+    if args.report:
+        made = [p for p in (result.pdf, result.contact_sheet) if p is not None]
+        summary = {"status": "failed" if result.failed else "built"}
+        summary["outputs"] = build_report.outputs_of(made)
+        entries = [outcome.entry for outcome in result.outcomes]
+        write_atomically(args.report, build_report.report_bytes(entries, summary))
+    counts = Counter(outcome.status for outcome in result.outcomes)
+    tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
+    print(f"{len(result.outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
+    if result.pdf is not None:
+        print(f"wrote {result.pdf}")
+    if result.contact_sheet is not None:
+        print(f"wrote {result.contact_sheet}")
+    return 1 if result.failed else 0
 
 
 def _in_project_environment() -> None:

@@ -46,11 +46,16 @@ def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
             name: dataclasses.asdict(figures) for name, figures in report.typography.items()
         },
         "problems": [_problem(p) for p in report.problems],
-        "outputs": [
-            {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-            for path in outputs
-        ],
+        "outputs": outputs_of(outputs),
     }
+
+
+def outputs_of(paths: list[Path]) -> list[dict]:
+    """Each written file with its SHA-256, so CI can tell what changed."""
+    return [
+        {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        for path in paths
+    ]
 
 
 def failed_entry(directory: Path, error: LayoutError) -> dict:
@@ -63,6 +68,9 @@ def failed_entry(directory: Path, error: LayoutError) -> dict:
     }
 
 
-def report_bytes(entries: list[dict]) -> bytes:
-    document = {"format": FORMAT_VERSION, "pages": entries}
+def report_bytes(entries: list[dict], edition: dict | None = None) -> bytes:
+    """The report file: every page's entry, and for an edition what was made of them."""
+    document: dict = {"format": FORMAT_VERSION, "pages": entries}
+    if edition is not None:
+        document["edition"] = edition
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()

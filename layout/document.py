@@ -101,3 +101,14 @@ class Page:
     credits: Credits = field(default_factory=Credits)
     lede_slot: Slot | None = None  # from a layout file
     body_pt: float | None = None  # body size fixed by a layout file
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition: its pages in order, each a page directory built on its own."""
+
+    file: Path  # edition.yaml
+    paper: str
+    date: date
+    pages: tuple[Path, ...]
+    title: str | None = None  # the edition PDF's title, if not paper and date

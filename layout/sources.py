@@ -35,11 +35,12 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .document import Article, Banner, Block, Credits, Image, Page, Slot, Span
+from .document import Article, Banner, Block, Credits, Edition, Image, Page, Slot, Span
 from .errors import Problem, SourceError
 from .grid import FORMATS
 
 PAGE_FILE = "page.yaml"
+EDITION_FILE = "edition.yaml"
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 # Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
@@ -225,6 +226,28 @@ class LayoutSource(_Source):
     )
 
 
+class EditionSource(_Source):
+    """edition.yaml: one day's edition, its pages in order."""
+
+    model_config = ConfigDict(title="edition.yaml")
+    hints: ClassVar[dict[str, str]] = {
+        "paper": "write the newspaper's name, e.g. `paper: 包头日报`",
+        "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
+        "title": "write the edition's title as text, or leave it out",
+        "pages": "list the page directories in order, e.g. `pages: [p01, p02]`",
+        "pages[]": "write each page as a directory path relative to edition.yaml",
+    }
+
+    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
+    date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
+    title: Text | None = Field(None, description="Title of the edition PDF (default: paper, date).")
+    pages: list[Text] = Field(
+        min_length=1,
+        description="Page directories relative to edition.yaml, in the order printed.",
+        examples=[["p01", "p05"]],
+    )
+
+
 # --- Entry points.
 
 
@@ -235,6 +258,77 @@ def load_page(directory: Path) -> Page:
     if page is None:
         raise SourceError(_in_reading_order(problems))
     return page
+
+
+def load_edition(directory: Path) -> Edition:
+    """Load and validate an edition directory; raise `SourceError` listing every problem.
+
+    Each page's own sources are validated when the page is built; here only what
+    ties the pages together: they exist, none twice, and each page.yaml agrees
+    with the edition on paper and date and has a page number of its own.
+    """
+    problems: list[Problem] = []
+    path = Path(directory) / EDITION_FILE
+    text = _read_text(path, problems) if path.is_file() else None
+    if text is None:
+        raise SourceError(
+            problems
+            or [Problem(f"{EDITION_FILE} not found", path, hint="write paper, date and pages")]
+        )
+    doc = _parse_yaml(text, path, 1, problems)
+    source = _validate(EditionSource, doc, problems) if doc else None
+    if source is None:
+        raise SourceError(_in_reading_order(problems))
+    pages = [path.parent / entry for entry in source.pages]
+    _check_edition_pages(source, pages, doc, problems)
+    if problems:
+        raise SourceError(_in_reading_order(problems))
+    return Edition(path, source.paper, source.date, tuple(pages), source.title)
+
+
+def _check_edition_pages(
+    source: EditionSource, pages: list[Path], doc: _Yaml, problems: list[Problem]
+) -> None:
+    seen_dirs: set[Path] = set()
+    numbers: dict[int, str] = {}
+    for index, page in enumerate(pages):
+        loc = ("pages", index)
+        if not (page / PAGE_FILE).is_file():
+            problems.append(
+                doc.problem(
+                    f"{source.pages[index]} is not a page directory (no {PAGE_FILE} in it)",
+                    loc,
+                    "give a directory holding page.yaml, relative to edition.yaml",
+                )
+            )
+            continue
+        if page.resolve() in seen_dirs:
+            problems.append(doc.problem("this page is listed twice", loc, "list each page once"))
+            continue
+        seen_dirs.add(page.resolve())
+        page_doc = _open_page_yaml(page, [])
+        header = _validate(PageSource, page_doc, []) if page_doc else None
+        if header is None:
+            continue  # its own build reports what is wrong with it
+        for name in ("paper", "date"):
+            if getattr(header, name) != getattr(source, name):
+                problems.append(
+                    page_doc.problem(
+                        f"{name} is {getattr(header, name)}; edition.yaml says "
+                        f"{getattr(source, name)}",
+                        (name,),
+                        f"make `{name}` the same in the page and the edition",
+                    )
+                )
+        if header.page in numbers:
+            problems.append(
+                page_doc.problem(
+                    f"page {header.page} is also the number of {numbers[header.page]}",
+                    ("page",),
+                    "give each page of the edition its own number (版次)",
+                )
+            )
+        numbers.setdefault(header.page, source.pages[index])
 
 
 def load_layout(path: Path, page: Page) -> Page:
@@ -324,6 +418,10 @@ def article_schema() -> dict[str, Any]:
     return _schema(ArticleSource)
 
 
+def edition_schema() -> dict[str, Any]:
+    return _schema(EditionSource)
+
+
 def layout_schema() -> dict[str, Any]:
     """JSON Schema for a layout file."""
     return _schema(LayoutSource)
@@ -333,7 +431,12 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
     """(Re)write the page, article and layout schemas; a test keeps them current."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    schemas = (("page", page_schema()), ("article", article_schema()), ("layout", layout_schema()))
+    schemas = (
+        ("page", page_schema()),
+        ("article", article_schema()),
+        ("layout", layout_schema()),
+        ("edition", edition_schema()),
+    )
     for name, schema in schemas:
         path = directory / f"{name}.schema.json"
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -76,6 +76,7 @@ def write_page(
     format: str = "tabloid",
     seed: int = 0,
     lede: bool = True,
+    number: int = 5,
 ) -> Path:
     """Write page.yaml, one Markdown file per spec and their photos; return `directory`."""
     rng = random.Random(seed)
@@ -85,7 +86,7 @@ def write_page(
     yaml = [
         "paper: 包头日报",
         "date: 2024-03-26",
-        "page: 5",
+        f"page: {number}",
         f"format: {format}",
         "headline: {title: 携手并进 合力聚势共赢美好未来}",
         "articles: [" + ", ".join(names) + "]",
@@ -94,12 +95,12 @@ def write_page(
     if lede:
         yaml.append("lede: " + "".join(copy(120, rng, pool)))
     (directory / "page.yaml").write_text("\n".join(yaml) + "\n", encoding="utf-8")
-    for number, (name, spec) in enumerate(zip(names, specs, strict=True)):
+    for index, (name, spec) in enumerate(zip(names, specs, strict=True)):
         front = [f"headline: {rng.choice(HEADLINES)}", "byline: 本报记者 张建芳"]
         if spec.photos:
             front.append("images:")
         for photo in range(spec.photos):
-            file = f"{number + 1:02d}-{photo + 1}.jpg"
+            file = f"{index + 1:02d}-{photo + 1}.jpg"
             _photo(directory / file, rng.choice(ASPECTS), rng)
             front.append(f"  - {{file: {file}, caption: 活动现场。, credit: 记者 张三 摄}}")
         body = "\n\n".join(copy(spec.length, rng, pool))

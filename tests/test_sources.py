@@ -20,6 +20,7 @@ from layout.document import Block, Credits, Span
 from layout.errors import Problem, SourceError
 from layout.sources import (
     article_schema,
+    load_edition,
     load_layout,
     load_page,
     page_schema,
@@ -559,10 +560,12 @@ def error_cases() -> list[Path]:
 
 @pytest.mark.parametrize("case", error_cases(), ids=lambda case: case.name)
 def test_case(case: Path, roles) -> None:
-    """Every case is a source error: of the page, of a layout file, or of a slot on the grid."""
+    """Every case is a source error: of the page, an edition, a layout file or a slot."""
     expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
     args = expect.get("args", [])
     with pytest.raises(SourceError) as raised:
+        if (case / "edition.yaml").is_file():
+            load_edition(case)
         page = load_page(case)
         if "--layout" in args:
             page = load_layout(case / args[args.index("--layout") + 1], page)

@@ -1,0 +1,110 @@
+"""A content-addressed store of built pages, so an edition rebuild renders only what changed.
+
+A page's key hashes everything its PDF depends on: every file of the page
+directory (names and bytes), the code and styles that typeset it, the pinned
+package versions, the font files the roles resolve to, and the build options.
+Two builds with one key give the same bytes (builds are reproducible), so a
+stored PDF can stand in for a new one.  Entries are written atomically; a
+damaged or partial entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fonts
+from .write import write_atomically
+
+ROOT = Path(__file__).resolve().parent.parent
+# What the typesetting code is: its modules, templates, styles, font roles and pins.
+CODE = ("layout/**/*.py", "layout/templates/*", "styles/*", "fonts/roles.yaml", "requirements.txt")
+PDF_NAME = "page.pdf"
+ENTRY_NAME = "entry.json"
+
+
+def _digest_files(digest: hashlib._Hash, root: Path, paths: list[Path]) -> None:
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@functools.cache
+def code_version() -> str:
+    """Hash of the code, styles and pins; a change to any invalidates every page."""
+    digest = hashlib.sha256()
+    paths = {p for pattern in CODE for p in ROOT.glob(pattern) if p.is_file()}
+    _digest_files(digest, ROOT, [p for p in paths if "__pycache__" not in p.parts])
+    return digest.hexdigest()
+
+
+@functools.cache
+def fonts_version() -> str:
+    """The font files the roles resolve to, by path, size and modification time.
+
+    Hashing 100 MB of CJK fonts per process would cost more than a page build;
+    a font package update changes size or time, which is what matters here.
+    """
+    digest = hashlib.sha256()
+    faces = sorted({face for role in fonts.load_roles().values() for face in role.faces}, key=str)
+    for face in faces:
+        stat = face.file.stat()
+        digest.update(f"{face.file}\0{face.index}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def page_key(directory: Path, options: dict[str, object]) -> str:
+    """The key of a page built from `directory` with `options` (JSON-able build options)."""
+    digest = hashlib.sha256()
+    digest.update(code_version().encode() + fonts_version().encode())
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    files = [
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    ]
+    _digest_files(digest, directory, files)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Hit:
+    pdf: bytes
+    entry: dict  # what the build that made the PDF reported (see page_job)
+    place: Path
+
+    def extra(self, name: str) -> bytes | None:
+        """A file derived from the PDF (a proof) stored beside it, if it was."""
+        try:
+            return (self.place / name).read_bytes()
+        except OSError:
+            return None
+
+
+@dataclass(frozen=True)
+class Cache:
+    """Entries under `root`, one directory per key: the PDF and what its build reported."""
+
+    root: Path
+
+    def get(self, key: str) -> Hit | None:
+        place = self.root / key[:2] / key
+        try:
+            pdf = (place / PDF_NAME).read_bytes()
+            entry = json.loads((place / ENTRY_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if entry.get("pdf_sha256") != hashlib.sha256(pdf).hexdigest():
+            return None
+        return Hit(pdf, entry, place)
+
+    def put(self, key: str, pdf: bytes, entry: dict) -> Path:
+        place = self.root / key[:2] / key
+        entry = {**entry, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
+        write_atomically(place / PDF_NAME, pdf)
+        # Written last: an entry without its JSON is a miss.
+        write_atomically(place / ENTRY_NAME, json.dumps(entry, ensure_ascii=False).encode())
+        return place

@@ -1,0 +1,146 @@
+"""Build an edition: every page in worker processes, then the edition PDF, proofs and report.
+
+Pages are independent, so they build in parallel (one process per core by
+default; each worker keeps its resolved fonts and HarfBuzz faces across the
+pages it builds) and through the cache.  The edition PDF is written only if
+every page built: a partial edition is never left looking complete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fonts
+from .combine import combine
+from .document import Edition
+from .page_job import PageJob, PageOutcome, run_page
+from .preview import contact_sheet
+from .write import write_atomically
+
+CACHE_DIR = ".cache"
+PROOF_DIR = "proof"
+EDITION_PDF = "edition.pdf"
+CONTACT_SHEET = "contact-sheet.png"
+
+
+@dataclass(frozen=True)
+class EditionOptions:
+    jobs: int = os.cpu_count() or 1
+    cache: bool = True
+    pdfa: bool = False
+    proof: bool = False
+    time_limit: float | None = 120.0
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    edition: Edition
+    outcomes: tuple[PageOutcome, ...]  # in edition order
+    pdf: Path | None  # the edition PDF, if every page built
+    contact_sheet: Path | None
+
+    @property
+    def failed(self) -> list[PageOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[PageJob]:
+    """A job per page, its outputs named by position so a listing reads in edition order."""
+    jobs = []
+    for position, directory in enumerate(edition.pages, start=1):
+        name = f"{position:02d}-{directory.resolve().name}"
+        jobs.append(
+            PageJob(
+                directory,
+                out / f"{name}.pdf",
+                out / PROOF_DIR / f"{name}.png" if options.proof else None,
+                pdfa=options.pdfa,
+                cache=out / CACHE_DIR if options.cache else None,
+                time_limit=options.time_limit,
+            )
+        )
+    return jobs
+
+
+def build_edition(
+    edition: Edition,
+    out: Path,
+    options: EditionOptions,
+    *,
+    on_page: Callable[[PageOutcome], None] = lambda outcome: None,
+) -> EditionResult:
+    """Build every page of `edition` into `out`; `on_page` hears of each page as it ends."""
+    jobs = page_jobs(edition, out, options)
+    finished: dict[Path, PageOutcome] = {}
+    for outcome in _run(jobs, options.jobs):
+        finished[outcome.directory] = outcome
+        on_page(outcome)
+    outcomes = tuple(finished[job.directory] for job in jobs)
+    pdf = sheet = None
+    if all(o.status != "failed" for o in outcomes):
+        pages = [(job.pdf.read_bytes(), o.marks) for job, o in zip(jobs, outcomes, strict=True)]
+        pdf = out / EDITION_PDF
+        write_atomically(pdf, combine(pages, edition))
+    if options.proof:
+        proofs = [
+            (job.proof.read_bytes(), o.marks.label if o.marks else job.directory.name)
+            for job, o in zip(jobs, outcomes, strict=True)
+            if job.proof is not None and o.status != "failed"
+        ]
+        if proofs:
+            sheet = out / PROOF_DIR / CONTACT_SHEET
+            write_atomically(sheet, contact_sheet(proofs))
+    return EditionResult(edition, outcomes, pdf, sheet)
+
+
+def _run(jobs: list[PageJob], workers: int) -> Iterator[PageOutcome]:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _guarded(job)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm) as pool:
+        futures: dict[Future[PageOutcome], PageJob] = {
+            pool.submit(run_page, job): job for job in jobs
+        }
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as error:  # a crashed page is reported; the others go on
+                yield crashed(futures[future], error)
+
+
+def _warm() -> None:
+    """Resolve the fonts once per worker, before its first page."""
+    fonts.load_roles()
+
+
+def _guarded(job: PageJob) -> PageOutcome:
+    try:
+        return run_page(job)
+    except Exception as error:  # as in the pool
+        return crashed(job, error)
+
+
+def crashed(job: PageJob, error: BaseException, *, seconds: float = 0.0) -> PageOutcome:
+    """The outcome of a page whose build raised something other than a content problem."""
+    entry = {
+        "page": str(job.directory),
+        "status": "failed",
+        "error": type(error).__name__,
+        "problems": [
+            {
+                "message": f"internal error: {error}",
+                "file": str(job.directory),
+                "line": None,
+                "field": None,
+                "hint": "this is a bug in the typesetter; please report it with the page",
+            }
+        ],
+        "outputs": [],
+    }
+    message = f"internal error: {type(error).__name__}: {error}"
+    return PageOutcome(job.directory, "failed", entry, None, seconds, message)

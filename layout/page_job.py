@@ -1,0 +1,132 @@
+"""One page of an edition or an archive as a unit of work: build it, or take it from the cache.
+
+The edition's worker processes and the Dask batch mode both run `run_page`, so
+a page is built, cached, proofed and reported the same way wherever it runs.
+Jobs and outcomes are plain picklable data.  A content problem is an outcome
+(status "failed", with every problem located), not an exception; anything
+else that goes wrong is a bug and propagates, for the caller to report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from . import build_report
+from .cache import Cache
+from .errors import LayoutError
+from .pipeline import Build, build
+from .preview import png_bytes
+from .write import write_atomically
+
+
+@dataclass(frozen=True)
+class PageJob:
+    directory: Path
+    pdf: Path  # where the page's PDF goes
+    proof: Path | None = None  # where its PNG proof goes, if wanted
+    pdfa: bool = False
+    cache: Path | None = None  # the cache's root; None builds every time
+    time_limit: float | None = 120.0
+    dpi: int = 50  # of the proof
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    top: float  # pt from the top of the page
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What the edition PDF's outline and page labels need of a page."""
+
+    number: int  # 版次
+    label: str  # 第5版 专版
+    articles: tuple[Bookmark, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "label": self.label,
+            "articles": [{"title": a.title, "top": a.top} for a in self.articles],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PageMarks:
+        articles = tuple(Bookmark(a["title"], a["top"]) for a in data["articles"])
+        return cls(data["number"], data["label"], articles)
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    directory: Path
+    status: Literal["built", "cached", "failed"]
+    entry: dict  # the page's entry of the JSON report
+    marks: PageMarks | None
+    seconds: float
+    error: str | None = None  # for a failed page, the message naming file, field and fix
+
+
+def marks_of(result: Build) -> PageMarks:
+    page, grid = result.page, result.layout.grid
+    label = f"第{page.number}版" + (f" {page.section}" if page.section else "")
+    articles = tuple(
+        Bookmark(module.article.headline, round(grid.y(module.box.row), 2))
+        for module in sorted(result.layout.modules, key=lambda m: (m.box.row, m.box.column))
+    )
+    return PageMarks(page.number, label, articles)
+
+
+def cache_options(job: PageJob) -> dict[str, object]:
+    """The options that change a page's PDF (the proof is made from the PDF)."""
+    return {"pdfa": job.pdfa}
+
+
+def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
+    started = clock()
+    cache = Cache(job.cache) if job.cache else None
+    key = None
+    if cache is not None:
+        from .cache import page_key  # noqa: PLC0415 (hashing code and fonts only when caching)
+
+        key = page_key(job.directory, cache_options(job))
+        hit = cache.get(key)
+        if hit is not None:
+            write_atomically(job.pdf, hit.pdf)
+            proof_name = f"proof-{job.dpi}.png"
+            _write_proof(job, hit.pdf, hit.extra(proof_name), hit.place / proof_name)
+            entry = {**hit.entry["report"], "status": "cached", "outputs": _outputs(job)}
+            marks = PageMarks.from_json(hit.entry["marks"])
+            return PageOutcome(job.directory, "cached", entry, marks, clock() - started)
+    try:
+        result = build(job.directory, job.pdf, seconds=job.time_limit, clock=clock, pdfa=job.pdfa)
+    except LayoutError as error:
+        entry = build_report.failed_entry(job.directory, error)
+        seconds = clock() - started
+        return PageOutcome(job.directory, "failed", entry, None, seconds, str(error))
+    marks = marks_of(result)
+    report = build_report.built_entry(job.directory, result, [])
+    place = None
+    if cache is not None and key is not None:
+        place = cache.put(key, result.pdf, {"report": report, "marks": marks.to_json()})
+    _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
+    entry = {**report, "outputs": _outputs(job)}
+    return PageOutcome(job.directory, "built", entry, marks, clock() - started)
+
+
+def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | None) -> None:
+    """Write the proof, made from the PDF unless one is stored; keep a new one in the cache."""
+    if job.proof is None:
+        return
+    proof = stored if stored is not None else png_bytes(pdf, dpi=job.dpi)
+    write_atomically(job.proof, proof)
+    if stored is None and keep is not None:
+        write_atomically(keep, proof)
+
+
+def _outputs(job: PageJob) -> list[dict]:
+    return build_report.outputs_of([p for p in (job.pdf, job.proof) if p is not None])
