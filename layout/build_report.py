@@ -13,10 +13,13 @@ import dataclasses
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LayoutError, Problem
 from .layout_file import slot_of
-from .pipeline import Build
+
+if TYPE_CHECKING:  # the pipeline imports WeasyPrint, which a report of cached pages needs not
+    from .pipeline import Build
 
 FORMAT_VERSION = 1
 

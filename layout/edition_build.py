@@ -17,7 +17,7 @@ from pathlib import Path
 from . import fonts
 from .combine import combine
 from .document import Edition
-from .page_job import PageJob, PageOutcome, run_page
+from .page_job import PageJob, PageOutcome, build_page, from_cache
 from .preview import contact_sheet
 from .write import write_atomically
 
@@ -76,7 +76,15 @@ def build_edition(
     """Build every page of `edition` into `out`; `on_page` hears of each page as it ends."""
     jobs = page_jobs(edition, out, options)
     finished: dict[Path, PageOutcome] = {}
-    for outcome in _run(jobs, options.jobs):
+    misses = []
+    for job in jobs:
+        outcome = from_cache(job)
+        if outcome is None:
+            misses.append(job)
+        else:
+            finished[job.directory] = outcome
+            on_page(outcome)
+    for outcome in _run(misses, options.jobs):
         finished[outcome.directory] = outcome
         on_page(outcome)
     outcomes = tuple(finished[job.directory] for job in jobs)
@@ -104,7 +112,7 @@ def _run(jobs: list[PageJob], workers: int) -> Iterator[PageOutcome]:
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm) as pool:
         futures: dict[Future[PageOutcome], PageJob] = {
-            pool.submit(run_page, job): job for job in jobs
+            pool.submit(build_page, job): job for job in jobs
         }
         for future in as_completed(futures):
             try:
@@ -120,7 +128,7 @@ def _warm() -> None:
 
 def _guarded(job: PageJob) -> PageOutcome:
     try:
-        return run_page(job)
+        return build_page(job)
     except Exception as error:  # as in the pool
         return crashed(job, error)
 

@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import build_report
-from .cache import Cache
+from .cache import Cache, page_key
 from .errors import LayoutError
-from .pipeline import Build, build
 from .preview import png_bytes
 from .write import write_atomically
+
+if TYPE_CHECKING:
+    from .pipeline import Build
 
 
 @dataclass(frozen=True)
@@ -87,21 +89,36 @@ def cache_options(job: PageJob) -> dict[str, object]:
 
 
 def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
-    started = clock()
-    cache = Cache(job.cache) if job.cache else None
-    key = None
-    if cache is not None:
-        from .cache import page_key  # noqa: PLC0415 (hashing code and fonts only when caching)
+    """The page from the cache if its key is there, else built (and then cached)."""
+    return from_cache(job, clock) or build_page(job, clock)
 
-        key = page_key(job.directory, cache_options(job))
-        hit = cache.get(key)
-        if hit is not None:
-            write_atomically(job.pdf, hit.pdf)
-            proof_name = f"proof-{job.dpi}.png"
-            _write_proof(job, hit.pdf, hit.extra(proof_name), hit.place / proof_name)
-            entry = {**hit.entry["report"], "status": "cached", "outputs": _outputs(job)}
-            marks = PageMarks.from_json(hit.entry["marks"])
-            return PageOutcome(job.directory, "cached", entry, marks, clock() - started)
+
+def from_cache(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome | None:
+    """The cached page written to the job's outputs, or None (no cache, or a miss).
+
+    Cheap next to a build: the edition looks here first and sends only the
+    misses to its workers.
+    """
+    if job.cache is None:
+        return None
+    started = clock()
+    hit = Cache(job.cache).get(page_key(job.directory, cache_options(job)))
+    if hit is None:
+        return None
+    write_atomically(job.pdf, hit.pdf)
+    proof_name = f"proof-{job.dpi}.png"
+    _write_proof(job, hit.pdf, hit.extra(proof_name), hit.place / proof_name)
+    entry = {**hit.entry["report"], "status": "cached", "outputs": _outputs(job)}
+    marks = PageMarks.from_json(hit.entry["marks"])
+    return PageOutcome(job.directory, "cached", entry, marks, clock() - started)
+
+
+def build_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
+    """Typeset the page, write its outputs and store it in the cache (if the job has one)."""
+    # Imported here: WeasyPrint takes a second to import, and a cached page needs none of it.
+    from .pipeline import build  # noqa: PLC0415
+
+    started = clock()
     try:
         result = build(job.directory, job.pdf, seconds=job.time_limit, clock=clock, pdfa=job.pdfa)
     except LayoutError as error:
@@ -111,8 +128,9 @@ def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> Pa
     marks = marks_of(result)
     report = build_report.built_entry(job.directory, result, [])
     place = None
-    if cache is not None and key is not None:
-        place = cache.put(key, result.pdf, {"report": report, "marks": marks.to_json()})
+    if job.cache is not None:
+        key = page_key(job.directory, cache_options(job))
+        place = Cache(job.cache).put(key, result.pdf, {"report": report, "marks": marks.to_json()})
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
     return PageOutcome(job.directory, "built", entry, marks, clock() - started)
