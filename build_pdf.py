@@ -31,6 +31,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from layout.page_job import PageOutcome
 
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "source" / "baotou-daily-2024-03-26-p5"
@@ -188,15 +192,20 @@ def batch_main(argv: list[str]) -> int:
     with connect(args.scheduler, args.workers) as client:
         outcomes = run_batch(jobs, client, on_page=progress.page_done)
     progress.close()
+    if args.report:
+        write_atomically(args.report, build_report.report_bytes([o.entry for o in outcomes]))
+    return 1 if _tell(outcomes, started) else 0
+
+
+def _tell(outcomes: list[PageOutcome], started: float) -> bool:
+    """Print each failed page's problems and a tally of the pages; True if any failed."""
     for outcome in outcomes:
         if outcome.status == "failed":
             print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
-    if args.report:
-        write_atomically(args.report, build_report.report_bytes([o.entry for o in outcomes]))
     counts = Counter(outcome.status for outcome in outcomes)
     tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
     print(f"{len(outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
-    return 1 if counts["failed"] else 0
+    return bool(counts["failed"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,22 +324,17 @@ def edition_main(args: argparse.Namespace) -> int:
     progress = Progress(len(edition.pages), sys.stderr, quiet=args.quiet)
     result = build_edition(edition, out, options, on_page=progress.page_done)
     progress.close()
-    for outcome in result.failed:
-        print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
     if args.report:
         made = [p for p in (result.pdf, result.contact_sheet) if p is not None]
         summary = {"status": "failed" if result.failed else "built"}
         summary["outputs"] = build_report.outputs_of(made)
         entries = [outcome.entry for outcome in result.outcomes]
         write_atomically(args.report, build_report.report_bytes(entries, summary))
-    counts = Counter(outcome.status for outcome in result.outcomes)
-    tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
-    print(f"{len(result.outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
-    if result.pdf is not None:
-        print(f"wrote {result.pdf}")
-    if result.contact_sheet is not None:
-        print(f"wrote {result.contact_sheet}")
-    return 1 if result.failed else 0
+    failed = _tell(list(result.outcomes), started)
+    for made in (result.pdf, result.contact_sheet):
+        if made is not None:
+            print(f"wrote {made}")
+    return 1 if failed else 0
 
 
 def _in_project_environment() -> None:
