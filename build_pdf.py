@@ -5,9 +5,11 @@
                                              # (re-runs itself in .venv made by ./setup.sh)
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
                              [--layout-out LAYOUT.yaml] [--layout LAYOUT.yaml]
-                             [--report REPORT.json] [--pdfa] [--watch]
+                             [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
+                             [--preflight] [--watch]
     python build_pdf.py EDITION_DIR [-o OUT_DIR] [-j N] [--no-cache] [--proof]
-                             [--report REPORT.json] [--pdfa] [--quiet] [--watch]
+                             [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
+                             [--preflight] [--quiet] [--watch]
     python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
@@ -63,7 +65,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="PNG proofs (an edition: of every page, and a contact sheet)",
     )
-    parser.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    variant = parser.add_mutually_exclusive_group()
+    variant.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    variant.add_argument(
+        "--pdfx",
+        nargs="?",
+        const="x-4",
+        choices=("x-4", "x-1a"),
+        help="write the print plant's PDF/X in CMYK with bleed and marks (default x-4)",
+    )
+    parser.add_argument(
+        "--preflight",
+        action="store_true",
+        help="check fonts, colours, image resolution, ink, text size, rules as a plant does"
+        " (always with --pdfx)",
+    )
     parser.add_argument(
         "-j",
         "--jobs",
@@ -266,6 +282,8 @@ def page_main(args: argparse.Namespace) -> int:
             layout_in=args.layout,
             layout_out=args.layout_out,
             pdfa=args.pdfa,
+            pdfx=args.pdfx,
+            preflight=args.preflight,
         )
         if png:
             write_png(result.pdf, png, dpi=args.dpi)
@@ -289,6 +307,10 @@ def page_main(args: argparse.Namespace) -> int:
         f"of {grid.chars} characters of {grid.em:g} pt"
     )
     print(f"check: {result.report.summary()}")
+    if result.preflight is not None:
+        print(result.preflight.summary())
+        for finding in result.preflight.warnings:
+            print(f"  {finding}")
     if not args.quiet:
         print("typography, measured from the PDF:")
         print(result.report.table())
@@ -318,6 +340,8 @@ def edition_main(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         cache=not args.no_cache,
         pdfa=args.pdfa,
+        pdfx=args.pdfx,
+        preflight=args.preflight,
         proof=args.proof,
         time_limit=args.time_limit,
     )

@@ -49,6 +49,7 @@ def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
             name: dataclasses.asdict(figures) for name, figures in report.typography.items()
         },
         "problems": [_problem(p) for p in report.problems],
+        "preflight": result.preflight.to_json() if result.preflight else None,
         "outputs": outputs_of(outputs),
     }
 

@@ -162,7 +162,7 @@ class Report:
 
 
 def read_glyphs(pdf: bytes) -> tuple[tuple[float, float], list[Glyph]]:
-    """Every character the PDF draws on its first page, with its advance box.
+    """Every character the PDF draws on its first page, with its advance box, from the trim.
 
     pdfplumber gives each glyph's advance from the font's widths; pdfium's
     boxes follow the ink, which may overhang the advance by a fraction of a
@@ -170,15 +170,24 @@ def read_glyphs(pdf: bytes) -> tuple[tuple[float, float], list[Glyph]]:
     """
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
-        glyphs = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars]
-        return (float(page.width), float(page.height)), glyphs
+        # Measured from the trim box: a print PDF has bleed and marks around the page.
+        left, top, right, bottom = (float(v) for v in page.trimbox)
+        glyphs = [
+            Glyph(c["text"], c["x0"] - left, c["x1"] - left, c["top"] - top, c["bottom"] - top)
+            for c in page.chars
+        ]
+        return (right - left, bottom - top), glyphs
 
 
 def read_fonts(pdf: bytes) -> list[FontInfo]:
     fonts = []
+    seen = set()  # a font shared by the page and its forms (PDF/X wraps the page) counts once
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
             for font in _fonts_of(page.Resources):
+                if font.objgen in seen:
+                    continue
+                seen.add(font.objgen)
                 descendants = font.get("/DescendantFonts")
                 target = descendants[0] if descendants is not None else font
                 descriptor = target.get("/FontDescriptor")

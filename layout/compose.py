@@ -373,7 +373,7 @@ def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
     column width stays the same, so only the characters per line change.  A
     layout file fixes the body size, and then only that one is tried.
     """
-    grids = Grid.variants(page.format)
+    grids = Grid.variants(page.format, masthead=page.masthead is not None)
     if page.body_pt is not None:
         grids = [g for g in grids if g.em == page.body_pt]
     *usual, largest = grids

@@ -88,6 +88,22 @@ class Credits:
 
 
 @dataclass(frozen=True)
+class Masthead:
+    """报头 data of a front page: what identifies the paper and this issue."""
+
+    issue: int  # 总第N期
+    cn: str  # 国内统一连续出版物号, e.g. 15-0002
+    issn: str  # e.g. 1003-5672
+    variant: str = "00"  # EAN-13 price/variant digits
+    addon: str | None = None  # 2-digit add-on; None: the issue number's last two digits
+    url: str | None = None  # digital edition, printed as a QR code
+
+    @property
+    def addon_digits(self) -> str:
+        return self.addon if self.addon is not None else f"{self.issue % 100:02d}"
+
+
+@dataclass(frozen=True)
 class Page:
     directory: Path
     paper: str
@@ -101,6 +117,7 @@ class Page:
     credits: Credits = field(default_factory=Credits)
     lede_slot: Slot | None = None  # from a layout file
     body_pt: float | None = None  # body size fixed by a layout file
+    masthead: Masthead | None = None  # a front page's 报头
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class EditionOptions:
     jobs: int = os.cpu_count() or 1
     cache: bool = True
     pdfa: bool = False
+    pdfx: str | None = None
+    preflight: bool = False
     proof: bool = False
     time_limit: float | None = 120.0
 
@@ -59,6 +61,8 @@ def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[Page
                 out / f"{name}.pdf",
                 out / PROOF_DIR / f"{name}.png" if options.proof else None,
                 pdfa=options.pdfa,
+                pdfx=options.pdfx,
+                preflight=options.preflight,
                 cache=out / CACHE_DIR if options.cache else None,
                 time_limit=options.time_limit,
             )

@@ -67,6 +67,10 @@ class CheckError(LayoutError):
     """The rendered PDF fails a print check read back from it."""
 
 
+class PreflightError(CheckError):
+    """The PDF breaks a print plant's rule (fonts, colour, resolution, ink, sizes)."""
+
+
 class TimeLimitError(LayoutError):
     """The page took longer to build than it is allowed."""
 

@@ -10,10 +10,13 @@ URLs are served, anything else stops the build naming the reference.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
 class RefusedReferenceError(FatalURLFetchingError):
@@ -24,10 +27,21 @@ class RefusedReferenceError(FatalURLFetchingError):
         self.url = url
 
 
+class ConvertedPhoto(URLFetcherResponse):
+    """A photo converted in memory: with a file path, WeasyPrint would embed the file instead."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class PageFetcher(URLFetcher):
-    def __init__(self, *roots: Path) -> None:
+    """`photos`, if given, converts every JPEG or PNG served (PDF/X: to CMYK JPEG)."""
+
+    def __init__(self, *roots: Path, photos: Callable[[bytes], bytes] | None = None) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
+        self.photos = photos
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
@@ -42,5 +56,8 @@ class PageFetcher(URLFetcher):
                 and any(path.is_relative_to(r) for r in self.roots)
             ):
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+                data = path.read_bytes()
+                if self.photos is not None and kind in PHOTO_TYPES:
+                    return ConvertedPhoto(path.as_uri(), self.photos(data), {"Content-Type": kind})
+                return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
         raise RefusedReferenceError(url)

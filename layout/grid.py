@@ -34,6 +34,8 @@ FORMATS = {
 }
 
 RUNNING_HEAD_PT = 30.0  # 报眉 band above the type area, rule included
+# A front page carries the masthead (报头) instead of the running head, in a deeper band.
+MASTHEAD_MM = {"broadsheet": 48.0, "tabloid": 36.0}
 
 
 @dataclass(frozen=True)
@@ -42,19 +44,22 @@ class Grid:
     rows: int  # lines in a full column of the type area
     em: float  # body size in pt
     chars: int  # body characters per column
+    head: float = RUNNING_HEAD_PT  # pt above the type area: running head, or masthead
 
     @classmethod
-    def for_format(cls, name: str, body: int = 0) -> Grid:
+    def for_format(cls, name: str, body: int = 0, *, masthead: bool = False) -> Grid:
         """The grid of format `name` with its `body`-th body size (0: the usual one)."""
         fmt = FORMATS[name]
         em, chars = fmt.bodies[body]
+        head = MASTHEAD_MM[name] * MM if masthead else RUNNING_HEAD_PT
         height = fmt.trim_mm[1] * MM
-        available = height - (fmt.margin_top_mm + fmt.margin_bottom_mm) * MM - RUNNING_HEAD_PT
-        return cls(fmt, int(available // (em * fmt.pitch)), em, chars)
+        available = height - (fmt.margin_top_mm + fmt.margin_bottom_mm) * MM - head
+        return cls(fmt, int(available // (em * fmt.pitch)), em, chars, head)
 
     @classmethod
-    def variants(cls, name: str) -> list[Grid]:
-        return [cls.for_format(name, body) for body in range(len(FORMATS[name].bodies))]
+    def variants(cls, name: str, *, masthead: bool = False) -> list[Grid]:
+        bodies = range(len(FORMATS[name].bodies))
+        return [cls.for_format(name, body, masthead=masthead) for body in bodies]
 
     @property
     def columns(self) -> int:
@@ -93,7 +98,7 @@ class Grid:
 
     @property
     def top(self) -> float:
-        return self.format.margin_top_mm * MM + RUNNING_HEAD_PT
+        return self.format.margin_top_mm * MM + self.head
 
     def x(self, column: int) -> float:
         """Left edge of a 0-based column."""

@@ -31,6 +31,8 @@ class PageJob:
     pdf: Path  # where the page's PDF goes
     proof: Path | None = None  # where its PNG proof goes, if wanted
     pdfa: bool = False
+    pdfx: str | None = None  # "x-4" or "x-1a": the print plant's PDF/X
+    preflight: bool = False  # (always with pdfx)
     cache: Path | None = None  # the cache's root; None builds every time
     time_limit: float | None = 120.0
     dpi: int = 50  # of the proof
@@ -85,7 +87,7 @@ def marks_of(result: Build) -> PageMarks:
 
 def cache_options(job: PageJob) -> dict[str, object]:
     """The options that change a page's PDF (the proof is made from the PDF)."""
-    return {"pdfa": job.pdfa}
+    return {"pdfa": job.pdfa, "pdfx": job.pdfx, "preflight": job.preflight}
 
 
 def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
@@ -120,7 +122,15 @@ def build_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> 
 
     started = clock()
     try:
-        result = build(job.directory, job.pdf, seconds=job.time_limit, clock=clock, pdfa=job.pdfa)
+        result = build(
+            job.directory,
+            job.pdf,
+            seconds=job.time_limit,
+            clock=clock,
+            pdfa=job.pdfa,
+            pdfx=job.pdfx,
+            preflight=job.preflight,
+        )
     except LayoutError as error:
         entry = build_report.failed_entry(job.directory, error)
         seconds = clock() - started

@@ -20,12 +20,14 @@ from . import fonts
 from .check import Report, check_pdf
 from .compose import Layout, compose_page
 from .document import Article, Block, Page, Span
-from .errors import Problem, TimeLimitError
+from .errors import PreflightError, Problem, TimeLimitError
 from .layout_file import dump_layout
 from .normalise import normalise_page
+from .preflight import TARGETS, Preflight
+from .preflight import preflight as run_preflight
 from .render import render_pdf
 from .sources import load_layout, load_page
-from .template import render_html
+from .template import masthead_parts, render_html
 from .write import write_atomically
 
 
@@ -38,6 +40,7 @@ class Build:
     pdf: bytes
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
+    preflight: Preflight | None = None  # with --preflight or --pdfx
 
 
 def _coverage_items(page: Page, roles: dict[str, fonts.Role]):
@@ -60,6 +63,11 @@ def _page_texts(page: Page, roles: dict[str, fonts.Role]):
     for text in (*credits.lines, *credits.editors, credits.designer or ""):
         yield roles["kai"], text, Problem("", yaml_file, field="credits")
     yield roles["sans"], page.paper + (page.section or ""), Problem("", yaml_file, field="paper")
+    parts = masthead_parts(page)
+    if parts is not None:
+        yield roles["banner"], page.paper, Problem("", yaml_file, field="masthead")
+        printed = (v for k, v in parts.items() if k not in {"barcode", "qr"})
+        yield roles["sans"], "".join(printed), Problem("", yaml_file, field="masthead")
 
 
 def _article_texts(article: Article, roles: dict[str, fonts.Role]):
@@ -121,16 +129,27 @@ def build(
     layout_in: Path | None = None,
     layout_out: Path | None = None,
     pdfa: bool = False,
+    pdfx: str | None = None,
+    preflight: bool = False,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
     `seconds` bounds the whole build (see `time_limit`); nothing is written if it runs
     out.  `layout_in` pins the modules a layout file gives; `layout_out` receives the
-    layout chosen, written with the PDF.  `pdfa` makes the PDF an archival PDF/A-3b.
+    layout chosen, written with the PDF.  `pdfa` makes the PDF an archival PDF/A-3b;
+    `pdfx` ("x-4" or "x-1a") the print plant's PDF/X in CMYK with bleed and marks,
+    always preflighted; `preflight` preflights any build.  A preflight error stops
+    the build before anything is written.
     """
     with time_limit(seconds, directory):
         return _build(
-            directory, clock, output=output, layout_in=layout_in, layout_out=layout_out, pdfa=pdfa
+            directory,
+            clock,
+            output=output,
+            layout_in=layout_in,
+            layout_out=layout_out,
+            variant="pdfa" if pdfa else pdfx,
+            preflight=preflight or pdfx is not None,
         )
 
 
@@ -141,7 +160,8 @@ def _build(
     output: Path | None,
     layout_in: Path | None,
     layout_out: Path | None,
-    pdfa: bool,
+    variant: str | None,
+    preflight: bool,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -163,13 +183,25 @@ def _build(
     layout = compose_page(page, roles)
     lap("compose")
     html = render_html(page, layout, roles)
-    pdf = render_pdf(html, directory, page if pdfa else None)
+    pdf = render_pdf(html, directory, page=page, variant=variant)
     lap("render")
     report = check_pdf(pdf, page, layout)
     lap("check")
+    plant = None
+    if preflight:
+        target = variant if variant in TARGETS else None
+        plant = run_preflight(pdf, target=target)
+        if plant.errors:
+            raise PreflightError(_preflight_problems(plant, directory))
+        lap("preflight")
     if output is not None:
         write_atomically(output, pdf)
     if layout_out is not None:
         write_atomically(layout_out, dump_layout(layout).encode())
     lap("write")
-    return Build(page, layout, pdf, report, timings)
+    return Build(page, layout, pdf, report, timings, plant)
+
+
+def _preflight_problems(plant: Preflight, directory: Path) -> list[Problem]:
+    hint = "see README, Print production: fix the source, the photo or the style named"
+    return [Problem(str(finding), directory, hint=hint) for finding in plant.errors]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import weasyprint
 
-from . import archive
+from . import archive, pdfx
 from .document import Page
 from .errors import Problem, SourceError
 from .fetch import PageFetcher, RefusedReferenceError
@@ -21,27 +21,45 @@ from .fonts import require_fast_subsetting
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
+PRINT_STYLESHEET = "print.css"  # added for PDF/X
 
 
-def render_pdf(html: str, base: Path, archival: Page | None = None) -> bytes:
+def render_pdf(
+    html: str, base: Path, *, page: Page | None = None, variant: str | None = None
+) -> bytes:
     """PDF bytes of one page; `base` (the page directory) resolves its references.
 
-    `archival` makes the PDF the archival PDF/A-3b of that page (see archive.py).
+    `variant` "pdfa" makes the archival PDF/A-3b of `page` (see archive.py);
+    "x-4" or "x-1a" the print plant's PDF/X (see pdfx.py and styles/print.css).
     """
     require_fast_subsetting()
-    fetcher = PageFetcher(Path(base), STYLES, ROOT / "fonts")
+    printing = variant in pdfx.VARIANTS
+    roots = [Path(base), STYLES, ROOT / "fonts"] + ([pdfx.PROFILE] if printing else [])
+    fetcher = PageFetcher(*roots, photos=pdfx.cmyk_photo if printing else None)
+    profiles: dict = {}  # filled by @color-profile rules; WeasyPrint takes the output intent here
+    names = STYLESHEETS + ((PRINT_STYLESHEET,) if printing else ())
+    options = pdfx.pdf_options(variant) if printing else {}
     try:
         stylesheets = [
-            weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher) for name in STYLESHEETS
+            weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher, color_profiles=profiles)
+            for name in names
         ]
+        if printing:
+            stylesheets.append(
+                weasyprint.CSS(
+                    string=pdfx.colour_profile_css(), url_fetcher=fetcher, color_profiles=profiles
+                )
+            )
         document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render(
-            stylesheets=stylesheets
+            stylesheets=stylesheets, color_profiles=profiles, **options
         )
-        options = {}
-        if archival is not None:
-            options = archive.pdf_options(archival)
-            archive.add_xmp(document.metadata, archival)
-        return document.write_pdf(uncompressed_pdf=False, **options)
+        if variant == "pdfa" and page is not None:
+            options = archive.pdf_options(page)
+            archive.add_xmp(document.metadata, page)
+        elif printing and page is not None:
+            pdfx.stable_document_id(document.metadata, page)
+        pdf = document.write_pdf(uncompressed_pdf=False, **options)
+        return pdfx.black_to_k(pdf) if printing else pdf
     except RefusedReferenceError as refused:
         raise SourceError(
             Problem(

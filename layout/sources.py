@@ -35,9 +35,21 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .document import Article, Banner, Block, Credits, Edition, Image, Page, Slot, Span
+from .document import (
+    Article,
+    Banner,
+    Block,
+    Credits,
+    Edition,
+    Image,
+    Masthead,
+    Page,
+    Slot,
+    Span,
+)
 from .errors import Problem, SourceError
 from .grid import FORMATS
+from .masthead import check_issn
 
 PAGE_FILE = "page.yaml"
 EDITION_FILE = "edition.yaml"
@@ -115,6 +127,31 @@ class CreditsSource(_Source):
     designer: Text | None = Field(None, description="美术编辑: the page designer.")
 
 
+def _form(pattern: str) -> Any:
+    return Annotated[str, StringConstraints(strip_whitespace=True, pattern=pattern)]
+
+
+class MastheadSource(_Source):
+    """报头 of a front page: the paper's registration numbers and this issue's number."""
+
+    issue: int = Field(ge=1, description="总第N期: the paper's running issue number.")
+    cn: _form(r"^\d{2}-\d{4}$") = Field(
+        description="国内统一连续出版物号 without `CN`.", examples=["15-0002"]
+    )
+    issn: _form(r"^\d{4}-\d{3}[\dX]$") = Field(
+        description="ISSN, NNNN-NNNC; its check digit is verified.", examples=["0317-8471"]
+    )
+    variant: _form(r"^\d{2}$") = Field(
+        "00", description="EAN-13 price/variant digits after the ISSN digits."
+    )
+    addon: _form(r"^\d{2}$") | None = Field(
+        None, description="The barcode's 2-digit add-on (default: the issue number's last two)."
+    )
+    url: _form(r"^https?://\S+$") | None = Field(
+        None, description="Address of the digital edition, printed as a QR code."
+    )
+
+
 class PageSource(_Source):
     """page.yaml: one newspaper page, its banner and its articles in priority order."""
 
@@ -133,6 +170,12 @@ class PageSource(_Source):
         "credits.lines": "list the credit lines, e.g. `lines: [本版文图由记者 张三 提供]`",
         "credits.editors": "list the editors' names, e.g. `editors: [魏美丽, 蒋建波]`",
         "credits.editors[]": "write each editor's name as text",
+        "masthead.issue": "write the running issue number (总第N期) as a whole number",
+        "masthead.cn": "write the CN number without `CN`, e.g. `cn: 15-0002`",
+        "masthead.issn": "write the ISSN as printed, e.g. `issn: 0317-8471`",
+        "masthead.variant": "write the two price/variant digits of the barcode, e.g. `00`",
+        "masthead.addon": "write the two digits of the barcode's add-on, e.g. `26`",
+        "masthead.url": "write the digital edition's address, starting https://",
     }
 
     paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
@@ -153,6 +196,9 @@ class PageSource(_Source):
         examples=[["01-fagaiwei.md", "02-gongxinju.md"]],
     )
     credits: CreditsSource | None = Field(None, description="Credit lines at the page foot.")
+    masthead: MastheadSource | None = Field(
+        None, description="报头: a front page's masthead (required on page 1)."
+    )
 
 
 class ImageSource(_Source):
@@ -457,10 +503,12 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
         return None
     source = _validate(PageSource, doc, problems)
     articles = _load_articles(directory, doc, problems)
+    masthead = _masthead(source, doc, problems) if source else None
     if source is None or problems:
         return None
     banner, credits = source.headline, source.credits or CreditsSource()
     return Page(
+        masthead=masthead,
         directory=directory,
         paper=source.paper,
         date=source.date,
@@ -472,6 +520,28 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
         lede=_paragraphs(source.lede or ""),
         credits=Credits(tuple(credits.lines), tuple(credits.editors), credits.designer),
     )
+
+
+def _masthead(source: PageSource, doc: _Yaml, problems: list[Problem]) -> Masthead | None:
+    """The front page's masthead; page 1 must have one, and its ISSN must check."""
+    given = source.masthead
+    if given is None:
+        if source.page == 1:
+            problems.append(
+                doc.problem(
+                    "page 1 is the front page: it carries the masthead (报头)",
+                    ("page",),
+                    "add `masthead: {issue: 12345, cn: 15-0002, issn: 0317-8471}` "
+                    "with the paper's own numbers",
+                )
+            )
+        return None
+    wrong = check_issn(given.issn)
+    if wrong:
+        problems.append(
+            doc.problem(wrong, ("masthead", "issn"), "copy the ISSN exactly as registered")
+        )
+    return Masthead(given.issue, given.cn, given.issn, given.variant, given.addon, given.url)
 
 
 def _open_page_yaml(directory: Path, problems: list[Problem]) -> _Yaml | None:
@@ -989,6 +1059,7 @@ _MESSAGES = {
     "too_short": "must list at least one entry",
     "too_long": "lists {actual_length} entries; a page holds at most {max_length}",
     "literal_error": "must be {expected}, got {got}",
+    "string_pattern_mismatch": "is not in the expected form: got {got}",
     "model_type": "expected `key: value` fields, got {got}",
     "invalid_key": "field names must be text, got {got}",
 }

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import jinja2
 
+from . import masthead
 from .compose import Box, Layout
 from .document import Page
 from .fonts import Role
+from .grid import MM
 from .linebreak import Kind, Line, Piece
 from .measure import phrase_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-WEEKDAYS = "一二三四五六日"
+QR_MM = 18.0  # the masthead QR code: scannable from newsprint at arm's length
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def _rule_style(layout: Layout, kind: str, box: Box) -> str:
 
 
 def running_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+    return f"{day.year}年{day.month}月{day.day}日 {masthead.weekday(day)}"
 
 
 def environment() -> jinja2.Environment:
@@ -113,6 +115,23 @@ def environment() -> jinja2.Environment:
     env.filters["segments"] = segments
     env.filters["phrase_parts"] = phrase_parts
     return env
+
+
+def masthead_parts(page: Page) -> dict[str, str] | None:
+    """The masthead's printed lines and its barcode and QR code (inline SVG), if it has one."""
+    if page.masthead is None:
+        return None
+    m = page.masthead
+    return {
+        "date": f"{page.date.year}年{page.date.month}月{page.date.day}日",
+        "weekday": masthead.weekday(page.date),
+        "lunar": masthead.lunar(page.date),
+        "issue": f"总第{m.issue}期",
+        "cn": f"国内统一连续出版物号 CN {m.cn}",
+        "issn": f"国际标准连续出版物号 ISSN {m.issn}",
+        "barcode": masthead.barcode_svg(m.issn, m.variant, m.addon_digits),
+        "qr": masthead.qr_svg(m.url, QR_MM) if m.url else "",
+    }
 
 
 def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
@@ -130,6 +149,8 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
             page_width=width,
             page_height=height,
             running_date=running_date(page.date),
+            masthead=masthead_parts(page),
+            margin_top=grid.format.margin_top_mm * MM,
             box=lambda b: _box_style(layout, b),
             rule=lambda kind, b: _rule_style(layout, kind, b),
             column_x=lambda index: index * (grid.column_width + grid.gutter),

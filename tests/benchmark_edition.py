@@ -32,9 +32,9 @@ PAGE_YAML_NUMBER = "page: 5"
 
 
 def make_edition(root: Path, pages: int) -> Path:
-    """`pages` copies of the seed page, numbered 1…N, so every page's key differs."""
+    """`pages` copies of the seed page, numbered 2…N+1 (page 1 would need a masthead)."""
     names = []
-    for number in range(1, pages + 1):
+    for number in range(2, pages + 2):
         name = f"p{number:02d}"
         shutil.copytree(SEED, root / name)
         page_yaml = root / name / "page.yaml"

@@ -57,7 +57,7 @@ def client():
 def archive(tmp_path_factory) -> Path:
     """Three good pages in nested folders (numbered apart, so each has its own cache entry)."""
     root = tmp_path_factory.mktemp("archive")
-    for number, relative in enumerate(GOOD, start=1):
+    for number, relative in enumerate(GOOD, start=2):  # page 1 would need a masthead
         _page(root, relative, number)
     _page(root, BROKEN, 9, paper=False)
     return root
@@ -162,7 +162,7 @@ def test_command_line_exit_status_and_report(tmp_path, capsys):
     import build_pdf
 
     root = tmp_path / "archive"
-    good = _page(root, GOOD[0], 1)
+    good = _page(root, GOOD[0], 2)
     broken = _page(root, BROKEN, 9, paper=False)
     out, report = root / "out", tmp_path / "report.json"  # an output inside ROOT is skipped
     args = ["--workers", "2", "--report", str(report), "--quiet"]
