@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .document import Article, Image, Page, Slot
@@ -124,6 +124,8 @@ class _Sized:
     body: tuple[BodyRow, ...] = ()  # an article's body lines, for cuts and additions
     body_rows: int = 0  # lines of its longest body column here
     fits: bool = True  # False where the headline would need more than three lines
+    # rows from the item's top to its headline's first line, given the rows it was given
+    headline_at: Callable[[int], float] = field(default=lambda give: 0.0, repr=False)
 
 
 def _head_headings(
@@ -210,6 +212,14 @@ def _article_sized(
             cursor,
         )
 
+    before_pt = sum(h.height for h in headings[: headings.index(headline)])
+    block_pt = sum(h.height for h in headings)
+
+    def headline_at(give: int) -> float:
+        """Where the template puts the headline: the head block centred in its rows."""
+        air = min(give - min(photo_stretch, give), HEAD_AIR_ROWS)
+        return (((head_rows + air) * grid.line - block_pt) / 2 + before_pt) / grid.line
+
     return _Sized(
         article.slug,
         columns,
@@ -221,6 +231,7 @@ def _article_sized(
         lines,
         body_rows,
         len(headline.lines) <= MAX_HEADLINE_LINES,
+        headline_at,
     )
 
 
@@ -285,7 +296,7 @@ class _Outcome:
     placed: list[tuple[str, Box]] = field(default_factory=list)
     holes: list[Hole] = field(default_factory=list)
     caps: dict[str, float] = field(default_factory=dict)
-    butting: list[tuple[tuple[int, float, str], tuple[int, float, str]]] = field(
+    butting: list[tuple[tuple[float, float, str], tuple[float, float, str]]] = field(
         default_factory=list
     )
 
@@ -663,10 +674,10 @@ class _Composer:
 
     def _strip(
         self, out: _Outcome, area: Box, keys: tuple[str, ...]
-    ) -> list[tuple[int, float, str]] | None:
+    ) -> list[tuple[float, float, str]] | None:
         """Stack a strip down `area`, pins at their lines; (start row, headline pt) of each."""
         column, width, top = area.column, area.columns, area.row
-        starts: list[tuple[int, float, str]] = []
+        starts: list[tuple[float, float, str]] = []
         cursor, run, previous = top, [], "the top"
         for key in (*keys, None):
             pin = self.pins.get(key) if key is not None else None
@@ -694,7 +705,7 @@ class _Composer:
 
     def _stack(
         self, out: _Outcome, items: list[_Sized], room: Box, after: str = ""
-    ) -> list[tuple[int, float, str]]:
+    ) -> list[tuple[float, float, str]]:
         """Set `items` one under another, a rule line between, in `room`.
 
         Spare lines go to photos and headline air in order; what is left is a hole at
@@ -712,7 +723,7 @@ class _Composer:
             give = min(item.stretch, slack)
             slack -= give
             if item.key != "lede":
-                starts.append((cursor, item.headline_pt, item.key))
+                starts.append((cursor + item.headline_at(give), item.headline_pt, item.key))
             if out.detail:
                 box = Box(room.column, room.columns, cursor, item.min_rows + give)
                 out.placed.append((item.key, box))
@@ -852,8 +863,8 @@ class _Composer:
         )
 
 
-def _butt(a: tuple[int, float, str], b: tuple[int, float, str]) -> bool:
-    """Two headlines (start row, size, key) side by side read as one."""
+def _butt(a: tuple[float, float, str], b: tuple[float, float, str]) -> bool:
+    """Two headlines (row of the first line, size, key) side by side read as one."""
     return abs(a[0] - b[0]) < TOMBSTONE_ROWS and abs(a[1] - b[1]) < TOMBSTONE_SIZE_STEP
 
 

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 import pdfplumber
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import build_pdf
@@ -194,6 +194,16 @@ def pages(draw):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(example=pages())
+# Found by CI: headlines two module rows apart but level on the page, 24 pt both, once
+# the head air was centred; the composer now compares where the headlines print.
+@example(
+    example=(
+        "broadsheet",
+        [Spec(130, 2), Spec(130), Spec(1672), Spec(425, 1), Spec(728, 1), Spec(1931), Spec(203, 2)],
+        221,
+        True,
+    )
+)
 def test_a_generated_page_meets_every_rule_or_exits_1_with_a_report(
     tmp_path_factory, capsys, example
 ):
