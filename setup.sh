@@ -13,6 +13,9 @@ apt_packages=(
     libpango-1.0-0 libpangoft2-1.0-0  # WeasyPrint's text layout
     libharfbuzz-subset0   # fast font subsetting in WeasyPrint
     poppler-utils         # pdftoppm for PNG previews
+    libgs-common          # ghostscript's CMYK ICC profile: the PDF/X output intent
+    zbar-tools            # zbarimg: tests read the masthead's barcode and QR code back
+    chromium              # tests drive the live proof in a headless browser (Playwright)
 )
 missing=()
 for package in "${apt_packages[@]}"; do
