@@ -11,6 +11,7 @@
                              [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
                              [--preflight] [--quiet] [--watch]
     python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT]
+    python build_pdf.py serve PAGE_OR_EDITION_DIR [--port 8000] [--host 127.0.0.1]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 A directory holding edition.yaml is an edition: each page is built to its own
@@ -224,8 +225,36 @@ def _tell(outcomes: list[PageOutcome], started: float) -> bool:
     return bool(counts["failed"])
 
 
+def serve_main(argv: list[str]) -> int:
+    """`serve DIR`: a live proof in the browser, rebuilt on every save, until Ctrl-C."""
+    parser = argparse.ArgumentParser(
+        prog="build_pdf.py serve", description="Live proof of a page or an edition."
+    )
+    parser.add_argument("directory", type=Path, help="page or edition directory")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
+    )
+    args = parser.parse_args(argv)
+    import uvicorn  # noqa: PLC0415
+
+    from layout.errors import LayoutError  # noqa: PLC0415
+    from layout.serve import create_app  # noqa: PLC0415
+
+    try:
+        app = create_app(args.directory)
+    except LayoutError as error:
+        print(f"build_pdf: cannot serve {args.directory}:\n{error}", file=sys.stderr)
+        return 1
+    print(f"live proof of {args.directory} at http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve_main(argv[1:])
     if argv[:1] == ["import"]:
         return import_main(argv[1:])
     if argv[:1] == ["batch"]:

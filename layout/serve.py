@@ -1,0 +1,203 @@
+"""`build_pdf.py serve DIR`: a live proof of a page or an edition in the browser.
+
+Layout editors fit a page by looking at it, again and again.  This app
+builds every page once, then rebuilds a page whenever one of its sources or
+a style is saved (watchfiles) and tells open browsers by server-sent events;
+the browser swaps the proof and its overlay in place, so zoom and scroll
+stay.  A build that fails keeps the last good proof and reports the error.
+
+It serves only its own three assets and, by page id, the proofs, PDFs and
+reports it made: no file system path ever comes from a request, so there is
+nothing to list and nothing to traverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import watchfiles
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from . import build_report, fonts
+from .errors import LayoutError
+from .overlay import overlay
+from .pipeline import build
+from .preview import png_bytes
+from .render import STYLES
+from .sources import EDITION_FILE, load_edition
+from .watch import is_source_change
+
+ASSETS = Path(__file__).resolve().parent / "serve_assets"
+ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
+PROOF_DPI = 110
+
+
+@dataclass
+class PageView:
+    """One page as the browser sees it: the last good proof, and the last error if newer."""
+
+    id: str
+    directory: Path
+    version: int = 0  # builds, good or not
+    good: int = 0  # good builds: the proof's version
+    png: bytes | None = None
+    pdf: bytes | None = None
+    report: bytes | None = None
+    overlay: dict | None = None
+    error: str | None = None
+    problems: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "directory": str(self.directory),
+            "version": self.version,
+            "proof": f"/proof/{self.id}.png?v={self.good}" if self.png else None,
+            "pdf": f"/pdf/{self.id}.pdf" if self.pdf else None,
+            "report": f"/report/{self.id}.json" if self.report else None,
+            "overlay": self.overlay,
+            "error": self.error,
+            "problems": self.problems,
+        }
+
+
+class Preview:
+    """The pages being watched and what their last builds made."""
+
+    def __init__(self, target: Path) -> None:
+        directories = (
+            list(load_edition(target).pages) if (target / EDITION_FILE).is_file() else [target]
+        )
+        self.target = target
+        self.pages = {
+            f"{n:02d}-{d.resolve().name}": PageView(f"{n:02d}-{d.resolve().name}", d)
+            for n, d in enumerate(directories, start=1)
+        }
+        self.lock = threading.Lock()  # one build at a time: they share fonts and caches
+
+    def watched(self) -> list[Path]:
+        return [self.target, STYLES, *(page.directory for page in self.pages.values())]
+
+    def affected(self, changed: set[Path]) -> list[PageView]:
+        """The pages a change concerns: a style concerns all of them."""
+        if any(path.resolve().is_relative_to(STYLES) for path in changed):
+            return list(self.pages.values())
+        return [
+            page
+            for page in self.pages.values()
+            if any(path.resolve().is_relative_to(page.directory.resolve()) for path in changed)
+        ]
+
+    def rebuild(self, page: PageView) -> None:
+        with self.lock:
+            try:
+                result = build(page.directory)
+            except LayoutError as error:
+                page.error = str(error)
+                page.problems = [
+                    {"file": p.file.name if p.file else None, "message": str(p)}
+                    for p in error.problems
+                ]
+            else:
+                entry = build_report.built_entry(page.directory, result, [])
+                page.png = png_bytes(result.pdf, dpi=PROOF_DPI)
+                page.pdf = result.pdf
+                page.report = build_report.report_bytes([entry])
+                page.overlay = overlay(result, fonts.load_roles())
+                page.error, page.problems = None, []
+                page.good += 1
+            page.version += 1
+
+
+def create_app(target: Path, *, watch: bool = True) -> Starlette:
+    preview = Preview(target)
+    listeners: set[asyncio.Queue] = set()
+
+    async def rebuild(pages: list[PageView]) -> None:
+        for page in pages:
+            await asyncio.to_thread(preview.rebuild, page)
+            for queue in listeners:
+                queue.put_nowait({"id": page.id, "version": page.version})
+
+    async def watch_sources(stop: asyncio.Event) -> None:
+        async for changes in watchfiles.awatch(
+            *preview.watched(),
+            watch_filter=lambda change, name: is_source_change(Path(name), ()),
+            debounce=150,
+            step=50,
+            stop_event=stop,
+        ):
+            await rebuild(preview.affected({Path(name) for _, name in changes}))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await rebuild(list(preview.pages.values()))
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_sources(stop)) if watch else None
+        yield
+        stop.set()
+        if task is not None:
+            await task
+
+    def page_of(request: Request) -> PageView | None:
+        return preview.pages.get(request.path_params["id"])
+
+    def served(kind: str, media: str, attribute: str) -> Callable:
+        async def endpoint(request: Request) -> Response:
+            page = page_of(request)
+            data = getattr(page, attribute) if page else None
+            if data is None:
+                return Response("not found", 404)
+            headers = {"Cache-Control": "no-store"}
+            if kind != "proof":
+                headers["Content-Disposition"] = f'attachment; filename="{page.id}.{kind}"'
+            return Response(data, media_type=media, headers=headers)
+
+        return endpoint
+
+    async def index(request: Request) -> Response:
+        return Response((ASSETS / "index.html").read_bytes(), media_type="text/html")
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ASSET_TYPES:
+            return Response("not found", 404)
+        return Response((ASSETS / name).read_bytes(), media_type=ASSET_TYPES[name])
+
+    async def pages(request: Request) -> JSONResponse:
+        return JSONResponse([page.summary() for page in preview.pages.values()])
+
+    async def events(request: Request) -> StreamingResponse:
+        queue: asyncio.Queue = asyncio.Queue()
+        listeners.add(queue)
+
+        async def stream() -> AsyncIterator[str]:
+            try:
+                yield ": connected\n\n"
+                while True:
+                    message = await queue.get()
+                    yield f"event: page\ndata: {json.dumps(message)}\n\n"
+            finally:
+                listeners.discard(queue)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    routes = [
+        Route("/", index),
+        Route("/assets/{name}", asset),
+        Route("/api/pages", pages),
+        Route("/events", events),
+        Route("/proof/{id}.png", served("proof", "image/png", "png")),
+        Route("/pdf/{id}.pdf", served("pdf", "application/pdf", "pdf")),
+        Route("/report/{id}.json", served("json", "application/json", "report")),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

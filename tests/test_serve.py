@@ -1,0 +1,146 @@
+"""The live preview in a real headless Chromium: proof, overlay, live updates, errors, refusals.
+
+Debian's chromium (installed by setup.sh) is driven by Playwright through
+`executable_path`; nothing is downloaded at test time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import threading
+import time
+
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from layout.serve import create_app
+from tests.conftest import SEED
+
+ARTICLES = sorted(p.name for p in SEED.glob("0*.md"))
+
+
+@pytest.fixture(scope="module")
+def page_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("live") / "page"
+    shutil.copytree(SEED, directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def server(page_dir):
+    config = uvicorn.Config(
+        create_app(page_dir),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = running.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", port
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: setup.sh installs Debian's chromium")
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def tab(browser, server):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(url)
+    page.wait_for_function("document.querySelector('.sheet img')?.naturalWidth > 0")
+    yield page
+    page.close()
+
+
+def proof_src(tab) -> str:
+    return tab.eval_on_selector(".sheet img", "img => img.getAttribute('src')")
+
+
+def test_the_proof_appears_with_every_module_labelled(tab):
+    width = tab.eval_on_selector(".sheet img", "img => img.naturalWidth")
+    assert width > 1000  # a proof, not an icon
+    labels = tab.locator("svg .label").all_text_contents()
+    assert sorted(labels) == ARTICLES
+    tab.click("#show-modules")  # toggled off, then on again
+    assert not tab.locator("svg .modules").is_visible()
+    tab.click("#show-modules")
+    assert tab.locator("svg .modules").is_visible()
+
+
+def test_clicking_a_module_tells_its_figures(tab):
+    tab.locator("rect.module").first.click(force=True)
+    info = tab.inner_text("#info")
+    assert "lines used / available" in info and "characters" in info
+    assert any(name in info for name in ARTICLES)
+    tab.click("#info")
+
+
+def test_saving_an_article_shows_the_new_proof_keeping_zoom_and_scroll(tab, page_dir):
+    tab.click("#zoom-in")
+    zoom = tab.inner_text("#zoom-level")
+    tab.mouse.wheel(0, 300)
+    tab.wait_for_function("window.scrollY > 0")
+    scrolled = tab.evaluate("window.scrollY")
+    before = proof_src(tab)
+    article = page_dir / "03-kejiju.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("科技", "科学", 1), "utf-8")
+    tab.wait_for_function(
+        f"document.querySelector('.sheet img').getAttribute('src') !== {before!r}", timeout=30000
+    )
+    assert tab.inner_text("#zoom-level") == zoom
+    assert tab.evaluate("window.scrollY") == scrolled
+    assert tab.locator(".error").is_hidden()
+
+
+def test_a_broken_edit_shows_the_error_beside_the_last_good_proof(tab, page_dir):
+    before = proof_src(tab)
+    article = page_dir / "02-gongxinju.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("headline:", "headlin:", 1), "utf-8"
+    )
+    tab.wait_for_selector(".error:not([hidden])", timeout=30000)
+    message = tab.inner_text(".error")
+    assert "02-gongxinju.md" in message and "headlin" in message
+    assert proof_src(tab) == before  # the last good proof stays
+    assert tab.eval_on_selector(".sheet img", "img => img.naturalWidth") > 1000
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/../build_pdf.py",
+        "/assets/..%2F..%2Fbuild_pdf.py",
+        "/proof/../../etc/passwd",
+        "/proof/..%2F..%2Fetc%2Fpasswd.png",
+        "/assets/",
+        "/source/",
+        "/pdf/nope.pdf",
+    ],
+)
+def test_nothing_outside_the_app_is_served(server, path):
+    _, port = server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 404, (path, body[:80])
