@@ -158,7 +158,7 @@ def test_a_task_that_crashes_twice_is_reported_and_the_rest_complete(first_run, 
     assert len(heard) == len(jobs)
 
 
-def test_command_line_exit_status_and_report(tmp_path, capsys):
+def test_command_line_exit_status_and_report(tmp_path, capsys, client):
     import build_pdf
 
     root = tmp_path / "archive"
@@ -177,8 +177,10 @@ def test_command_line_exit_status_and_report(tmp_path, capsys):
     assert "paper" in capsys.readouterr().err
     assert _valid_pdf(out / f"{GOOD[0]}.pdf")
 
-    # Only the good page, into the same output: it comes from the cache.
-    assert build_pdf.main(["batch", str(root / "2024"), "-o", str(out), *args]) == 0
+    # Only the good page, into the same output, on an existing cluster given by address:
+    # it comes from the cache.
+    scheduler = ["--scheduler", client.scheduler.address]
+    assert build_pdf.main(["batch", str(root / "2024"), "-o", str(out), *scheduler, *args]) == 0
     entries = json.loads(report.read_text(encoding="utf-8"))["pages"]
     assert [(e["page"], e["status"]) for e in entries] == [(str(good), "cached")]
     assert (out / "03/26/p05.pdf").read_bytes() == (out / f"{GOOD[0]}.pdf").read_bytes()
