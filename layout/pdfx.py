@@ -16,15 +16,17 @@ import functools
 import io
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-import numpy as np
 import pikepdf
 from PIL import Image, ImageCms
 from weasyprint.pdf.metadata import DocumentMetadata
 
 from .document import Page
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 VARIANTS = {"x-4": "pdf/x-4", "x-1a": "pdf/x-1a"}
@@ -125,6 +127,8 @@ def cmyk_photo(data: bytes) -> bytes:
     Where C+M+Y+K exceeds the limit, cyan, magenta and yellow are scaled down
     and black kept, so shadows stay neutral and detail stays in the K plate.
     """
+    import numpy as np  # noqa: PLC0415 (0.2 s to import; only print pages with photos need it)
+
     with Image.open(io.BytesIO(data)) as source:
         rgb = source.convert("RGB")
     transform = _transform()
@@ -139,6 +143,8 @@ def cmyk_photo(data: bytes) -> bytes:
 
 def _limit_ink(ink: np.ndarray, limit: float) -> np.ndarray:
     """Scale C, M, Y of pixels over `limit` (%) so their total is at most the limit."""
+    import numpy as np  # noqa: PLC0415 (as in cmyk_photo)
+
     colour = ink[..., :3].sum(axis=-1)
     black = ink[..., 3]
     room = np.maximum(limit - black, 0)

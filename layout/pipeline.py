@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fonts
 from .check import Report, check_pdf
@@ -23,12 +24,13 @@ from .document import Article, Block, Page, Span
 from .errors import PreflightError, Problem, TimeLimitError
 from .layout_file import dump_layout
 from .normalise import normalise_page
-from .preflight import TARGETS, Preflight
-from .preflight import preflight as run_preflight
 from .render import render_pdf
 from .sources import load_layout, load_page
 from .template import masthead_parts, render_html
 from .write import write_atomically
+
+if TYPE_CHECKING:
+    from .preflight import Preflight
 
 
 @dataclass
@@ -189,6 +191,10 @@ def _build(
     lap("check")
     plant = None
     if preflight:
+        # numpy and the walker cost 0.2 s to import; most builds are not preflighted
+        from .preflight import TARGETS  # noqa: PLC0415
+        from .preflight import preflight as run_preflight  # noqa: PLC0415
+
         target = variant if variant in TARGETS else None
         plant = run_preflight(pdf, target=target)
         if plant.errors:
