@@ -121,6 +121,8 @@ def masthead_parts(page: Page) -> dict[str, str] | None:
     """The masthead's printed lines and its barcode and QR code (inline SVG), if it has one."""
     if page.masthead is None:
         return None
+    from . import barcodes  # noqa: PLC0415 (reportlab: 0.2 s to import; front pages only)
+
     m = page.masthead
     return {
         "date": f"{page.date.year}年{page.date.month}月{page.date.day}日",
@@ -129,8 +131,8 @@ def masthead_parts(page: Page) -> dict[str, str] | None:
         "issue": f"总第{m.issue}期",
         "cn": f"国内统一连续出版物号 CN {m.cn}",
         "issn": f"国际标准连续出版物号 ISSN {m.issn}",
-        "barcode": masthead.barcode_svg(m.issn, m.variant, m.addon_digits),
-        "qr": masthead.qr_svg(m.url, QR_MM) if m.url else "",
+        "barcode": barcodes.barcode_svg(m.issn, m.variant, m.addon_digits),
+        "qr": barcodes.qr_svg(m.url, QR_MM) if m.url else "",
     }
 
 
