@@ -8,7 +8,8 @@ second and the peak resident memory of the processes that built pages:
 
 - cold serial / cold parallel: an empty output directory and cache, -j 1 / -j 2;
 - warm serial / warm parallel: the same again, every page from the cache;
-- one page changed: one article edited, then a parallel rebuild.
+- one page changed: one article edited, then a parallel rebuild;
+each the median of `--runs` runs (default 3), cold ones from an empty directory.
 Plain WeasyPrint writing the seed's final HTML, times the page count, is the baseline.
 """
 
@@ -60,6 +61,14 @@ def run_phase(edition: Path, out: Path, jobs: int) -> dict:
     return {"seconds": seconds, "statuses": [p["status"] for p in pages], **memory}
 
 
+PHASES = ("cold serial", "cold parallel", "warm serial", "warm parallel", "one page changed")
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run of median wall time (its statuses and memory with it)."""
+    return sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
+
+
 def child(argv: list[str]) -> None:
     """Run the command line, then print the peak RSS (MiB) of this process and its workers.
 
@@ -84,6 +93,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3, help="medians of this many runs")
     args = parser.parse_args()
     from layout.compose import compose_page
     from layout.fonts import load_roles
@@ -100,16 +110,22 @@ def main() -> None:
         html = render_html(page, compose_page(page, roles), roles)
         _plain_weasyprint(html, SEED)  # warm
         plain = args.pages * min(_plain_weasyprint(html, SEED) for _ in range(3))
-        phases = {}
-        phases["cold serial"] = run_phase(edition, work / "serial", 1)
-        phases["cold parallel"] = run_phase(edition, work / "parallel", 2)
-        phases["warm serial"] = run_phase(edition, work / "parallel", 1)
-        phases["warm parallel"] = run_phase(edition, work / "parallel", 2)
-        article = edition / "p07" / "03-kejiju.md"
-        article.write_text(article.read_text(encoding="utf-8").replace("科技", "科学", 1), "utf-8")
-        phases["one page changed"] = run_phase(edition, work / "parallel", 2)
+        phases: dict[str, list[dict]] = {name: [] for name in PHASES}
+        for run in range(args.runs):  # each run from an empty output directory
+            out = work / f"run{run}"
+            phases["cold serial"].append(run_phase(edition, work / f"serial{run}", 1))
+            phases["cold parallel"].append(run_phase(edition, out, 2))
+            phases["warm serial"].append(run_phase(edition, out, 1))
+            phases["warm parallel"].append(run_phase(edition, out, 2))
+            article = edition / "p07" / "03-kejiju.md"
+            text = article.read_text(encoding="utf-8")
+            article.write_text(text.replace("科技", f"科技{run}", 1), encoding="utf-8")
+            phases["one page changed"].append(run_phase(edition, out, 2))
+        phases = {name: _median(runs) for name, runs in phases.items()}
 
-    print(f"{args.pages}-page edition of seed-like pages; 2 cores; seconds are wall time")
+    print(
+        f"{args.pages}-page edition of seed-like pages; 2 cores; median wall seconds of {args.runs}"
+    )
     print(f"plain WeasyPrint, {args.pages} × the seed's final HTML in one process: {plain:.1f} s")
     header = f"{'phase':<18}{'seconds':>9}{'pages/s':>9}{'built':>7}{'cached':>8}"
     print(header + f"{'main MiB':>10}{'worker MiB':>12}")  # worker: the largest child
