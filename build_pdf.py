@@ -247,7 +247,15 @@ def serve_main(argv: list[str]) -> int:
         print(f"build_pdf: cannot serve {args.directory}:\n{error}", file=sys.stderr)
         return 1
     print(f"live proof of {args.directory} at http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            app.state.end_streams()  # each open browser holds an event stream
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has stopped
+        Server(config).run()
     return 0
 
 

@@ -140,6 +140,14 @@ def create_app(target: Path, *, watch: bool = True) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+
+        def end_streams() -> None:
+            for queue in listeners:
+                queue.put_nowait(None)
+
+        # The server calls this on Ctrl-C: open event streams end, so it can stop.
+        app.state.end_streams = lambda: loop.call_soon_threadsafe(end_streams)
         await rebuild(list(preview.pages.values()))
         stop = asyncio.Event()
         task = asyncio.create_task(watch_sources(stop)) if watch else None
@@ -183,8 +191,7 @@ def create_app(target: Path, *, watch: bool = True) -> Starlette:
         async def stream() -> AsyncIterator[str]:
             try:
                 yield ": connected\n\n"
-                while True:
-                    message = await queue.get()
+                while (message := await queue.get()) is not None:
                     yield f"event: page\ndata: {json.dumps(message)}\n\n"
             finally:
                 listeners.discard(queue)

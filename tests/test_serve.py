@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import http.client
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -16,7 +20,7 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from layout.serve import create_app
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 
 ARTICLES = sorted(p.name for p in SEED.glob("0*.md"))
 
@@ -144,3 +148,37 @@ def test_nothing_outside_the_app_is_served(server, path):
     body = response.read()
     connection.close()
     assert response.status == 404, (path, body[:80])
+
+
+def test_ctrl_c_stops_the_server_while_a_browser_listens(tmp_path):
+    """Each open page holds an event stream; Ctrl-C must still end the server, quietly."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "build_pdf.py", "serve", str(SEED), "--port", str(port)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                stream = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                stream.request("GET", "/events")
+                response = stream.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert response.readline() == b": connected\n"
+        server.send_signal(signal.SIGINT)
+        code = server.wait(timeout=10)
+        stream.close()
+    finally:
+        server.kill()
+        err = server.stderr.read()
+        server.stderr.close()
+    assert code == 0, err
+    assert "Traceback" not in err and "ERROR" not in err
