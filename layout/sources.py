@@ -152,13 +152,24 @@ class MastheadSource(_Source):
     )
 
 
-class PageSource(_Source):
+class _IssueSource(_Source):
+    """What a page and an edition both name first: the paper and the day."""
+
+    hints: ClassVar[dict[str, str]] = {
+        "paper": "write the newspaper's name, e.g. `paper: 包头日报`",
+        "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
+    }
+
+    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
+    date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
+
+
+class PageSource(_IssueSource):
     """page.yaml: one newspaper page, its banner and its articles in priority order."""
 
     model_config = ConfigDict(title="page.yaml")
     hints: ClassVar[dict[str, str]] = {
-        "paper": "write the newspaper's name, e.g. `paper: 包头日报`",
-        "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
+        **_IssueSource.hints,
         "page": "write the page number (版次) as a whole number of 1 or more, e.g. `page: 5`",
         "section": "write the section name (版名) as text, e.g. `section: 专版`",
         "format": "write `format: broadsheet` or `format: tabloid`, or leave it out",
@@ -178,8 +189,6 @@ class PageSource(_Source):
         "masthead.url": "write the digital edition's address, starting https://",
     }
 
-    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
-    date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
     page: int = Field(ge=1, description="版次: the page number, 1 or more.", examples=[5])
     section: Text | None = Field(None, description="版名: the section name.", examples=["专版"])
     format: Literal["broadsheet", "tabloid"] = Field(
@@ -272,20 +281,17 @@ class LayoutSource(_Source):
     )
 
 
-class EditionSource(_Source):
+class EditionSource(_IssueSource):
     """edition.yaml: one day's edition, its pages in order."""
 
     model_config = ConfigDict(title="edition.yaml")
     hints: ClassVar[dict[str, str]] = {
-        "paper": "write the newspaper's name, e.g. `paper: 包头日报`",
-        "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
+        **_IssueSource.hints,
         "title": "write the edition's title as text, or leave it out",
         "pages": "list the page directories in order, e.g. `pages: [p01, p02]`",
         "pages[]": "write each page as a directory path relative to edition.yaml",
     }
 
-    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
-    date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
     title: Text | None = Field(None, description="Title of the edition PDF (default: paper, date).")
     pages: list[Text] = Field(
         min_length=1,
@@ -313,23 +319,28 @@ def load_edition(directory: Path) -> Edition:
     ties the pages together: they exist, none twice, and each page.yaml agrees
     with the edition on paper and date and has a page number of its own.
     """
-    problems: list[Problem] = []
     path = Path(directory) / EDITION_FILE
-    text = _read_text(path, problems) if path.is_file() else None
-    if text is None:
-        raise SourceError(
-            problems
-            or [Problem(f"{EDITION_FILE} not found", path, hint="write paper, date and pages")]
-        )
-    doc = _parse_yaml(text, path, 1, problems)
-    source = _validate(EditionSource, doc, problems) if doc else None
-    if source is None:
-        raise SourceError(_in_reading_order(problems))
+    missing = Problem(f"{EDITION_FILE} not found", path, hint="write paper, date and pages")
+    doc, source = _read_model(path, EditionSource, missing)
+    problems: list[Problem] = []
     pages = [path.parent / entry for entry in source.pages]
     _check_edition_pages(source, pages, doc, problems)
     if problems:
         raise SourceError(_in_reading_order(problems))
     return Edition(path, source.paper, source.date, tuple(pages), source.title)
+
+
+def _read_model(path: Path, model: type[S], missing: Problem) -> tuple[_Yaml, S]:
+    """A YAML file validated as `model`, or SourceError with every problem (`missing` if absent)."""
+    problems: list[Problem] = []
+    text = _read_text(path, problems) if path.is_file() else None
+    if text is None:
+        raise SourceError(problems or [missing])
+    doc = _parse_yaml(text, path, 1, problems)
+    source = _validate(model, doc, problems) if doc else None
+    if source is None:
+        raise SourceError(_in_reading_order(problems))
+    return doc, source
 
 
 def _check_edition_pages(
@@ -382,17 +393,9 @@ def load_layout(path: Path, page: Page) -> Page:
 
     A slot in the layout file wins over one in the article's front matter.
     """
+    missing = Problem("layout file not found", path, hint="give a file written by --layout-out")
+    doc, source = _read_model(path, LayoutSource, missing)
     problems: list[Problem] = []
-    text = _read_text(path, problems) if path.is_file() else None
-    if text is None:
-        problems = problems or [
-            Problem("layout file not found", path, hint="give a file written by --layout-out")
-        ]
-        raise SourceError(problems)
-    doc = _parse_yaml(text, path, 1, problems)
-    source = _validate(LayoutSource, doc, problems) if doc else None
-    if source is None:
-        raise SourceError(_in_reading_order(problems))
     bodies = [em for em, _ in FORMATS[page.format].bodies]
     if source.format != page.format:
         problems.append(
