@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the pipeline imports WeasyPrint, which a report of cached p
     from .pipeline import Build
 
 FORMAT_VERSION = 1
+CRASH_HINT = "this is a bug in the typesetter; please report it with the page"
 
 
 def _problem(problem: Problem) -> dict:
@@ -62,12 +63,18 @@ def outputs_of(paths: list[Path]) -> list[dict]:
     ]
 
 
-def failed_entry(directory: Path, error: LayoutError) -> dict:
+def failed_entry(directory: Path, error: BaseException) -> dict:
+    """A page that failed: its content problems, or a crash reported as a bug at the page."""
+    problems = (
+        error.problems
+        if isinstance(error, LayoutError)
+        else [Problem(f"internal error: {error}", directory, hint=CRASH_HINT)]
+    )
     return {
         "page": str(directory),
         "status": "failed",
         "error": type(error).__name__,
-        "problems": [_problem(p) for p in error.problems],
+        "problems": [_problem(p) for p in problems],
         "outputs": [],
     }
 

@@ -14,10 +14,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from . import build_report, fonts
 from .combine import combine
 from .document import Edition
-from .page_job import PageJob, PageOutcome, build_page, from_cache
+from .page_job import PageJob, PageOutcome, build_page, cache_key, from_cache
 from .preview import contact_sheet
 from .write import write_atomically
 
@@ -82,9 +82,10 @@ def build_edition(
     finished: dict[Path, PageOutcome] = {}
     misses = []
     for job in jobs:
-        outcome = from_cache(job)
+        key = cache_key(job)
+        outcome = from_cache(job, key)
         if outcome is None:
-            misses.append(job)
+            misses.append((job, key))
         else:
             finished[job.directory] = outcome
             on_page(outcome)
@@ -109,14 +110,15 @@ def build_edition(
     return EditionResult(edition, outcomes, pdf, sheet)
 
 
-def _run(jobs: list[PageJob], workers: int) -> Iterator[PageOutcome]:
+def _run(jobs: list[tuple[PageJob, str | None]], workers: int) -> Iterator[PageOutcome]:
+    """Build each (job, cache key), in worker processes when there is more than one."""
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield _guarded(job)
+        for job, key in jobs:
+            yield _guarded(job, key)
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm) as pool:
         futures: dict[Future[PageOutcome], PageJob] = {
-            pool.submit(build_page, job): job for job in jobs
+            pool.submit(build_page, job, key): job for job, key in jobs
         }
         for future in as_completed(futures):
             try:
@@ -130,29 +132,15 @@ def _warm() -> None:
     fonts.load_roles()
 
 
-def _guarded(job: PageJob) -> PageOutcome:
+def _guarded(job: PageJob, key: str | None) -> PageOutcome:
     try:
-        return build_page(job)
+        return build_page(job, key)
     except Exception as error:  # as in the pool
         return crashed(job, error)
 
 
-def crashed(job: PageJob, error: BaseException, *, seconds: float = 0.0) -> PageOutcome:
+def crashed(job: PageJob, error: BaseException) -> PageOutcome:
     """The outcome of a page whose build raised something other than a content problem."""
-    entry = {
-        "page": str(job.directory),
-        "status": "failed",
-        "error": type(error).__name__,
-        "problems": [
-            {
-                "message": f"internal error: {error}",
-                "file": str(job.directory),
-                "line": None,
-                "field": None,
-                "hint": "this is a bug in the typesetter; please report it with the page",
-            }
-        ],
-        "outputs": [],
-    }
+    entry = build_report.failed_entry(job.directory, error)
     message = f"internal error: {type(error).__name__}: {error}"
-    return PageOutcome(job.directory, "failed", entry, None, seconds, message)
+    return PageOutcome(job.directory, "failed", entry, None, 0.0, message)

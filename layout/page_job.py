@@ -92,19 +92,27 @@ def cache_options(job: PageJob) -> dict[str, object]:
 
 def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
     """The page from the cache if its key is there, else built (and then cached)."""
-    return from_cache(job, clock) or build_page(job, clock)
+    key = cache_key(job)
+    return from_cache(job, key, clock) or build_page(job, key, clock)
 
 
-def from_cache(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome | None:
+def cache_key(job: PageJob) -> str | None:
+    """The page's cache key, taken before any build: it names the sources as they were read."""
+    return page_key(job.directory, cache_options(job)) if job.cache is not None else None
+
+
+def from_cache(
+    job: PageJob, key: str | None, clock: Callable[[], float] = time.perf_counter
+) -> PageOutcome | None:
     """The cached page written to the job's outputs, or None (no cache, or a miss).
 
     Cheap next to a build: the edition looks here first and sends only the
     misses to its workers.
     """
-    if job.cache is None:
+    if job.cache is None or key is None:
         return None
     started = clock()
-    hit = Cache(job.cache).get(page_key(job.directory, cache_options(job)))
+    hit = Cache(job.cache).get(key)
     if hit is None:
         return None
     write_atomically(job.pdf, hit.pdf)
@@ -115,8 +123,10 @@ def from_cache(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> 
     return PageOutcome(job.directory, "cached", entry, marks, clock() - started)
 
 
-def build_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
-    """Typeset the page, write its outputs and store it in the cache (if the job has one)."""
+def build_page(
+    job: PageJob, key: str | None, clock: Callable[[], float] = time.perf_counter
+) -> PageOutcome:
+    """Typeset the page, write its outputs and store it under `key` (if the job has a cache)."""
     # Imported here: WeasyPrint takes a second to import, and a cached page needs none of it.
     from .pipeline import build  # noqa: PLC0415
 
@@ -138,8 +148,7 @@ def build_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> 
     marks = marks_of(result)
     report = build_report.built_entry(job.directory, result, [])
     place = None
-    if job.cache is not None:
-        key = page_key(job.directory, cache_options(job))
+    if job.cache is not None and key is not None:
         place = Cache(job.cache).put(key, result.pdf, {"report": report, "marks": marks.to_json()})
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
