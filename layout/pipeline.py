@@ -26,7 +26,7 @@ from .layout_file import dump_layout
 from .normalise import normalise_page
 from .render import render_pdf
 from .sources import load_layout, load_page
-from .template import masthead_parts, render_html
+from .template import masthead_lines, render_html
 from .write import write_atomically
 
 if TYPE_CHECKING:
@@ -65,11 +65,10 @@ def _page_texts(page: Page, roles: dict[str, fonts.Role]):
     for text in (*credits.lines, *credits.editors, credits.designer or ""):
         yield roles["kai"], text, Problem("", yaml_file, field="credits")
     yield roles["sans"], page.paper + (page.section or ""), Problem("", yaml_file, field="paper")
-    parts = masthead_parts(page)
-    if parts is not None:
+    lines = masthead_lines(page)
+    if lines is not None:
         yield roles["banner"], page.paper, Problem("", yaml_file, field="masthead")
-        printed = (v for k, v in parts.items() if k not in {"barcode", "qr"})
-        yield roles["sans"], "".join(printed), Problem("", yaml_file, field="masthead")
+        yield roles["sans"], "".join(lines.values()), Problem("", yaml_file, field="masthead")
 
 
 def _article_texts(article: Article, roles: dict[str, fonts.Role]):

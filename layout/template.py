@@ -117,20 +117,30 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def masthead_parts(page: Page) -> dict[str, str] | None:
-    """The masthead's printed lines and its barcode and QR code (inline SVG), if it has one."""
+def masthead_lines(page: Page) -> dict[str, str] | None:
+    """The lines the masthead prints beside the paper's name, if the page has one."""
     if page.masthead is None:
+        return None
+    m = page.masthead
+    return {
+        "date": running_date(page.date),
+        "lunar": masthead.lunar(page.date),
+        "issue": f"总第{m.issue}期",
+        "cn": f"国内统一连续出版物号 CN {m.cn}",
+        "issn": f"国际标准连续出版物号 ISSN {m.issn}",
+    }
+
+
+def _masthead_parts(page: Page) -> dict[str, str] | None:
+    """The masthead's lines with its barcode and QR code as inline SVG."""
+    lines = masthead_lines(page)
+    if lines is None or page.masthead is None:
         return None
     from . import barcodes  # noqa: PLC0415 (reportlab: 0.2 s to import; front pages only)
 
     m = page.masthead
     return {
-        "date": f"{page.date.year}年{page.date.month}月{page.date.day}日",
-        "weekday": masthead.weekday(page.date),
-        "lunar": masthead.lunar(page.date),
-        "issue": f"总第{m.issue}期",
-        "cn": f"国内统一连续出版物号 CN {m.cn}",
-        "issn": f"国际标准连续出版物号 ISSN {m.issn}",
+        **lines,
         "barcode": barcodes.barcode_svg(m.issn, m.variant, m.addon_digits),
         "qr": barcodes.qr_svg(m.url, QR_MM) if m.url else "",
     }
@@ -151,7 +161,7 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
             page_width=width,
             page_height=height,
             running_date=running_date(page.date),
-            masthead=masthead_parts(page),
+            masthead=_masthead_parts(page),
             margin_top=grid.format.margin_top_mm * MM,
             box=lambda b: _box_style(layout, b),
             rule=lambda kind, b: _rule_style(layout, kind, b),
