@@ -282,17 +282,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def watch_main(args: argparse.Namespace, run: Callable[[argparse.Namespace], int]) -> int:
     """Build, then build again after every save of a source or style file, until Ctrl-C."""
+    from layout.errors import LayoutError  # noqa: PLC0415
     from layout.render import STYLES  # noqa: PLC0415
+    from layout.sources import page_directories  # noqa: PLC0415
     from layout.watch import watch  # noqa: PLC0415
 
     run(args)
     paths = [args.page, STYLES]
-    if (args.page / "edition.yaml").is_file():
-        from layout.errors import LayoutError  # noqa: PLC0415
-        from layout.sources import load_edition  # noqa: PLC0415
-
-        with contextlib.suppress(LayoutError):  # a broken edition.yaml is watched for its fix
-            paths += list(load_edition(args.page).pages)
+    with contextlib.suppress(LayoutError):  # a broken edition.yaml is watched for its fix
+        paths += page_directories(args.page)
     outputs = [p for p in (args.output, args.png, args.report, args.layout_out) if p]
     print(f"watching {args.page} and the styles; Ctrl-C stops", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):

@@ -50,11 +50,16 @@ class EditionResult:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
+def page_name(position: int, directory: Path) -> str:
+    """A page's name in outputs and URLs: its position first, so listings read in order."""
+    return f"{position:02d}-{directory.resolve().name}"
+
+
 def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[PageJob]:
     """A job per page, its outputs named by position so a listing reads in edition order."""
     jobs = []
     for position, directory in enumerate(edition.pages, start=1):
-        name = f"{position:02d}-{directory.resolve().name}"
+        name = page_name(position, directory)
         jobs.append(
             PageJob(
                 directory,

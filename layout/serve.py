@@ -28,13 +28,14 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from . import build_report, fonts
+from .edition_build import page_name
 from .errors import LayoutError
 from .overlay import overlay
 from .pipeline import build
 from .preview import png_bytes
 from .render import STYLES
-from .sources import EDITION_FILE, load_edition
-from .watch import is_source_change
+from .sources import page_directories
+from .watch import watch_options
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
 ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -74,14 +75,10 @@ class Preview:
     """The pages being watched and what their last builds made."""
 
     def __init__(self, target: Path) -> None:
-        directories = (
-            list(load_edition(target).pages) if (target / EDITION_FILE).is_file() else [target]
-        )
         self.target = target
-        self.pages = {
-            f"{n:02d}-{d.resolve().name}": PageView(f"{n:02d}-{d.resolve().name}", d)
-            for n, d in enumerate(directories, start=1)
-        }
+        directories = enumerate(page_directories(target), start=1)
+        views = [PageView(page_name(n, directory), directory) for n, directory in directories]
+        self.pages = {view.id: view for view in views}
         self.lock = threading.Lock()  # one build at a time: they share fonts and caches
 
     def watched(self) -> list[Path]:
@@ -130,11 +127,7 @@ def create_app(target: Path, *, watch: bool = True) -> Starlette:
 
     async def watch_sources(stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(
-            *preview.watched(),
-            watch_filter=lambda change, name: is_source_change(Path(name), ()),
-            debounce=150,
-            step=50,
-            stop_event=stop,
+            *preview.watched(), **watch_options(), stop_event=stop
         ):
             await rebuild(preview.affected({Path(name) for _, name in changes}))
 

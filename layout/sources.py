@@ -330,6 +330,11 @@ def load_edition(directory: Path) -> Edition:
     return Edition(path, source.paper, source.date, tuple(pages), source.title)
 
 
+def page_directories(target: Path) -> list[Path]:
+    """The pages of an edition directory, or a page directory itself."""
+    return list(load_edition(target).pages) if (target / EDITION_FILE).is_file() else [target]
+
+
 def _read_model(path: Path, model: type[S], missing: Problem) -> tuple[_Yaml, S]:
     """A YAML file validated as `model`, or SourceError with every problem (`missing` if absent)."""
     problems: list[Problem] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import watchfiles
 
@@ -24,6 +25,16 @@ def is_source_change(path: Path, ignore: tuple[Path, ...]) -> bool:
     return not any(path.is_relative_to(place) for place in ignore)
 
 
+def watch_options(ignore: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """How `watch` and the live proof's server listen: the filter and the debounce."""
+    ignore = tuple(place.resolve() for place in ignore)
+    return {
+        "watch_filter": lambda change, name: is_source_change(Path(name), ignore),
+        "debounce": DEBOUNCE_MS,
+        "step": 50,
+    }
+
+
 def watch(
     paths: list[Path],
     rebuild: Callable[[set[Path]], object],
@@ -32,13 +43,5 @@ def watch(
     stop: threading.Event | None = None,
 ) -> None:
     """Call `rebuild` with the changed files after each save, until `stop` is set."""
-    ignore = tuple(place.resolve() for place in ignore)
-    for changes in watchfiles.watch(
-        *paths,
-        watch_filter=lambda change, name: is_source_change(Path(name), ignore),
-        debounce=DEBOUNCE_MS,
-        step=50,
-        stop_event=stop,
-        recursive=True,
-    ):
+    for changes in watchfiles.watch(*paths, **watch_options(ignore), stop_event=stop):
         rebuild({Path(name) for _, name in changes})
