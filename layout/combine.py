@@ -29,6 +29,7 @@ def combine(pages: list[tuple[bytes, PageMarks]], edition: Edition) -> bytes:
     for pdf, _ in pages:
         with pikepdf.open(io.BytesIO(pdf)) as source:
             combined.pages.extend(source.pages)
+    labels = []
     with combined.open_outline() as outline:
         for index, (_, marks) in enumerate(pages):
             height = float(combined.pages[index].mediabox[3])
@@ -38,9 +39,7 @@ def combine(pages: list[tuple[bytes, PageMarks]], edition: Edition) -> bytes:
                 for article in marks.articles
             )
             outline.root.append(entry)
-    labels = []
-    for index, (_, marks) in enumerate(pages):
-        labels += [index, pikepdf.Dictionary(P=pikepdf.String(f"第{marks.number}版"))]
+            labels += [index, pikepdf.Dictionary(P=pikepdf.String(f"第{marks.number}版"))]
     combined.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
     combined.Root.PageMode = pikepdf.Name.UseOutlines
     combined.Root.Lang = pikepdf.String("zh-CN")

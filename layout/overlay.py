@@ -14,9 +14,8 @@ from __future__ import annotations
 from . import fonts
 from .compose import Box, Layout, Module
 from .pipeline import Build
+from .preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
 
-PHOTO_MIN_PPI = 150  # under it a plant rejects the photo; warn under the next
-PHOTO_GOOD_PPI = 200
 TYPOGRAPHY = {  # figure: what it means, as the editor reads it
     "prohibited": "lines breaking a 禁则 rule",
     "split": "—— or …… split across lines",
@@ -97,14 +96,13 @@ def _fallback_findings(
     """Characters the body face lacks: set in a fallback face, they look foreign in print."""
     role = roles["body"]
     text = "".join(block.text for block in module.article.blocks)
-    foreign = sorted(
-        {c for c in text if not c.isspace() and fonts.face_for(role, c) != role.faces[0]}
-    )
+    faces = {c: fonts.face_for(role, c) for c in set(text) if not c.isspace()}
+    foreign = sorted(c for c, face in faces.items() if face != role.faces[0])
     if not foreign:
         return []
-    faces = sorted({fonts.face_for(role, c).family for c in foreign if fonts.face_for(role, c)})
+    families = sorted({faces[c].family for c in foreign if faces[c] is not None})
     message = (
-        f"{len(foreign)} characters in a fallback font ({', '.join(faces)}): {''.join(foreign)}"
+        f"{len(foreign)} characters in a fallback font ({', '.join(families)}): {''.join(foreign)}"
     )
     return [{"kind": "font", "box": box, "message": message}]
 
@@ -115,10 +113,14 @@ def _photo_findings(layout: Layout, module: Module) -> list[dict]:
     for placed in module.images:
         width = grid.span_width(module.box.columns)
         ppi = placed.image.width_px / (width / 72)
-        if ppi >= PHOTO_GOOD_PPI:
+        if ppi >= GOOD_PPI:
             continue
         box = box_pt(layout, Box(module.box.column, module.box.columns, placed.row, placed.rows))
-        severity = "under 150 ppi: too coarse to print" if ppi < PHOTO_MIN_PPI else "under 200 ppi"
+        severity = (
+            f"under {MIN_PPI:g} ppi: too coarse to print"
+            if ppi < MIN_PPI
+            else f"under {GOOD_PPI:g} ppi"
+        )
         message = f"{placed.image.path.name}: {ppi:.0f} ppi at this size, {severity}"
         found.append({"kind": "photo", "box": box, "message": message})
     return found
