@@ -188,15 +188,20 @@ def read_fonts(pdf: bytes) -> list[FontInfo]:
                 if font.objgen in seen:
                     continue
                 seen.add(font.objgen)
-                descendants = font.get("/DescendantFonts")
-                target = descendants[0] if descendants is not None else font
-                descriptor = target.get("/FontDescriptor")
-                embedded = descriptor is not None and any(
-                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
-                )
                 name = str(font.get("/BaseFont", ""))[1:]
-                fonts.append(FontInfo(name, embedded, bool(SUBSET_PREFIX.match(name))))
+                fonts.append(FontInfo(name, has_font_file(font), bool(SUBSET_PREFIX.match(name))))
     return fonts
+
+
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def has_font_file(font: pikepdf.Object) -> bool:
+    """The font's program is in the PDF (for a composite font, its descendant's)."""
+    descendants = font.get("/DescendantFonts")
+    target = descendants[0] if descendants is not None and len(descendants) else font
+    descriptor = target.get("/FontDescriptor")
+    return descriptor is not None and any(key in descriptor for key in FONT_FILES)
 
 
 def _fonts_of(resources) -> Iterable:

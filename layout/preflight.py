@@ -49,6 +49,8 @@ from typing import Any
 import numpy as np
 import pikepdf
 
+from .check import has_font_file
+
 TARGETS = {"x-4": "PDF/X-4", "x-1a": "PDF/X-1a"}
 MIN_PPI = 150.0  # error under
 GOOD_PPI = 200.0  # warning under
@@ -58,7 +60,6 @@ DECORATION_PX = 16  # images narrower or shorter than this are not photos
 PROCESS_COLORANTS = frozenset({"Cyan", "Magenta", "Yellow", "Black"})
 NO_INK = "None"
 EVERY_INK = "All"  # registration: every plate of the press
-FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 MAX_DEPTH = 24  # nested forms and patterns
 EPSILON = 1e-6  # pt: rounding in the content stream's numbers
 
@@ -378,12 +379,8 @@ def _font_name(font: Any) -> str:
 
 
 def _embedded(font: Any) -> bool:
-    if font.get("/Subtype") == "/Type3":
-        return True
-    descendants = font.get("/DescendantFonts")
-    target = descendants[0] if descendants is not None and len(descendants) else font
-    descriptor = target.get("/FontDescriptor")
-    return descriptor is not None and any(key in descriptor for key in FONT_FILES)
+    """Type3 glyphs are content streams of the PDF itself; other fonts need their program."""
+    return font.get("/Subtype") == "/Type3" or has_font_file(font)
 
 
 # --- images ----------------------------------------------------------------------
