@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from layout.page_job import PageOutcome
+    from layout.production.page_job import PageOutcome
 
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "source" / "baotou-daily-2024-03-26-p5"
@@ -194,10 +194,10 @@ def _batch_parser() -> argparse.ArgumentParser:
 def batch_main(argv: list[str]) -> int:
     """`batch ROOT -o OUT`: every page under ROOT; exit 1 if any failed (after one retry)."""
     args = _batch_parser().parse_args(argv)
-    from layout import build_report  # noqa: PLC0415
-    from layout.batch import batch_jobs, connect, find_pages, run_batch  # noqa: PLC0415
-    from layout.progress import Progress  # noqa: PLC0415
-    from layout.write import write_atomically  # noqa: PLC0415
+    from layout.output.write import write_atomically  # noqa: PLC0415
+    from layout.production import report as build_report  # noqa: PLC0415
+    from layout.production.batch import batch_jobs, connect, find_pages, run_batch  # noqa: PLC0415
+    from layout.production.progress import Progress  # noqa: PLC0415
 
     started = time.monotonic()
     pages = find_pages(args.root, skip=args.output)
@@ -239,7 +239,7 @@ def serve_main(argv: list[str]) -> int:
     import uvicorn  # noqa: PLC0415
 
     from layout.errors import LayoutError  # noqa: PLC0415
-    from layout.serve import create_app  # noqa: PLC0415
+    from layout.live.serve import create_app  # noqa: PLC0415
 
     try:
         app = create_app(args.directory)
@@ -283,9 +283,9 @@ def main(argv: list[str] | None = None) -> int:
 def watch_main(args: argparse.Namespace, run: Callable[[argparse.Namespace], int]) -> int:
     """Build, then build again after every save of a source or style file, until Ctrl-C."""
     from layout.errors import LayoutError  # noqa: PLC0415
-    from layout.render import STYLES  # noqa: PLC0415
-    from layout.sources import page_directories  # noqa: PLC0415
-    from layout.watch import watch  # noqa: PLC0415
+    from layout.production.watch import watch  # noqa: PLC0415
+    from layout.render.html_to_pdf import STYLES  # noqa: PLC0415
+    from layout.sources.loaders import page_directories  # noqa: PLC0415
 
     run(args)
     paths = [args.page, STYLES]
@@ -302,11 +302,11 @@ def page_main(args: argparse.Namespace) -> int:
     """Build one page; print where it went and what the check measured."""
     output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
 
-    from layout import build_report  # noqa: PLC0415 (keep --help fast)
     from layout.errors import LayoutError  # noqa: PLC0415
+    from layout.output.preview import write_png  # noqa: PLC0415
+    from layout.output.write import write_atomically  # noqa: PLC0415
     from layout.pipeline import build  # noqa: PLC0415
-    from layout.preview import write_png  # noqa: PLC0415
-    from layout.write import write_atomically  # noqa: PLC0415
+    from layout.production import report as build_report  # noqa: PLC0415 (keep --help fast)
 
     png = args.png or (output.with_suffix(".png") if args.proof else None)
     try:
@@ -354,12 +354,12 @@ def page_main(args: argparse.Namespace) -> int:
 
 def edition_main(args: argparse.Namespace) -> int:
     """Build an edition's pages in parallel, then the edition PDF; exit 1 if any page failed."""
-    from layout import build_report  # noqa: PLC0415
-    from layout.edition_build import EditionOptions, build_edition  # noqa: PLC0415
     from layout.errors import LayoutError  # noqa: PLC0415
-    from layout.progress import Progress  # noqa: PLC0415
-    from layout.sources import load_edition  # noqa: PLC0415
-    from layout.write import write_atomically  # noqa: PLC0415
+    from layout.output.write import write_atomically  # noqa: PLC0415
+    from layout.production import report as build_report  # noqa: PLC0415
+    from layout.production.edition import EditionOptions, build_edition  # noqa: PLC0415
+    from layout.production.progress import Progress  # noqa: PLC0415
+    from layout.sources.loaders import load_edition  # noqa: PLC0415
 
     started = time.monotonic()
     try:

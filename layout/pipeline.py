@@ -17,20 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import fonts
-from .check import Report, check_pdf
-from .compose import Layout, compose_page
-from .document import Article, Block, Page, Span
+from .compose.composer import Layout, compose_page
 from .errors import PreflightError, Problem, TimeLimitError
-from .layout_file import dump_layout
-from .normalise import normalise_page
-from .render import render_pdf
-from .sources import load_layout, load_page
-from .template import masthead_lines, render_html
-from .write import write_atomically
+from .model.document import Article, Block, Page, Span
+from .output.write import write_atomically
+from .render.html_to_pdf import render_pdf
+from .render.template import masthead_lines, render_html
+from .sources.layout_file import dump_layout
+from .sources.loaders import load_layout, load_page
+from .typeset import fonts
+from .typeset.normalise import normalise_page
+from .verify.check import Report, check_pdf
 
 if TYPE_CHECKING:
-    from .preflight import Preflight
+    from .output.preflight import Preflight
 
 
 @dataclass
@@ -191,8 +191,8 @@ def _build(
     plant = None
     if preflight:
         # numpy and the walker cost 0.2 s to import; most builds are not preflighted
-        from .preflight import TARGETS  # noqa: PLC0415
-        from .preflight import preflight as run_preflight  # noqa: PLC0415
+        from .output.preflight import TARGETS  # noqa: PLC0415
+        from .output.preflight import preflight as run_preflight  # noqa: PLC0415
 
         target = variant if variant in TARGETS else None
         plant = run_preflight(pdf, target=target)

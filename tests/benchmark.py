@@ -19,11 +19,11 @@ from pathlib import Path
 
 import weasyprint
 
-from layout import linebreak, measure
-from layout.fonts import load_roles
 from layout.pipeline import build
-from layout.render import STYLES, STYLESHEETS
-from layout.template import render_html
+from layout.render.html_to_pdf import STYLES, STYLESHEETS
+from layout.render.template import render_html
+from layout.typeset import linebreak, measure
+from layout.typeset.fonts import load_roles
 from tests.conftest import SEED
 from tests.pagegen import Spec, fitted, write_page
 

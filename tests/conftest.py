@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from layout import fonts
-from layout.grid import Grid
-from layout.measure import Typesetter
+from layout.model.grid import Grid
+from layout.typeset import fonts
+from layout.typeset.measure import Typesetter
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "baotou-daily-2024-03-26-p5"

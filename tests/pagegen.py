@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from layout.compose import compose_page
+from layout.compose.composer import compose_page
 from layout.errors import FitError, OversetError, UnderfillError
-from layout.fonts import load_roles
-from layout.normalise import normalise_page
-from layout.sources import load_page
+from layout.sources.loaders import load_page
+from layout.typeset.fonts import load_roles
+from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED
 
 HEADLINES = (

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from layout.check import Glyph, read_glyphs
-from layout.fonts import Role
-from layout.linebreak import Line
-from layout.render import render_pdf
-from layout.template import environment
+from layout.render.html_to_pdf import render_pdf
+from layout.render.template import environment
+from layout.typeset.fonts import Role
+from layout.typeset.linebreak import Line
+from layout.verify.check import Glyph, read_glyphs
 
 
 def render_lines(

@@ -19,13 +19,13 @@ import pytest
 from defusedxml import ElementTree
 from PIL import Image
 
-from layout.archive import xmp
-from layout.compose import compose_page
-from layout.fonts import load_roles
-from layout.normalise import normalise_page
+from layout.compose.composer import compose_page
+from layout.output.archive import xmp
 from layout.pipeline import build
-from layout.sources import load_page
-from layout.template import render_html
+from layout.render.template import render_html
+from layout.sources.loaders import load_page
+from layout.typeset.fonts import load_roles
+from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from layout.batch import batch_jobs, connect, find_pages, run_batch
-from layout.page_job import PageJob, PageOutcome, run_page
+from layout.production.batch import batch_jobs, connect, find_pages, run_batch
+from layout.production.page_job import PageJob, PageOutcome, run_page
 from tests.conftest import SEED
 
 GOOD = ("2024/03/26/p05", "2024/03/27/p01", "2024/03/27/p02")

@@ -16,7 +16,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from layout.grid import MM
+from layout.model.grid import MM
 from layout.pipeline import build
 from tests.conftest import SEED
 

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from layout.check import Frame, Glyph, check_pdf, measure_lines
-from layout.compose import compose
+from layout.compose.composer import compose
 from layout.errors import CheckError
-from layout.grid import Grid
-from layout.render import render_pdf
-from layout.template import render_html
+from layout.model.grid import Grid
+from layout.render.html_to_pdf import render_pdf
+from layout.render.template import render_html
+from layout.verify.check import Frame, Glyph, check_pdf, measure_lines
 from tests.test_compose import page
 
 

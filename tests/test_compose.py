@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.compose import MAX_HOLE_ROWS, Box, Layout, compose
-from layout.document import Article, Banner, Block, Page, Slot, Span
+from layout.compose.composer import MAX_HOLE_ROWS, Box, Layout, compose
 from layout.errors import FitError, OversetError, UnderfillError
-from layout.grid import Grid
-from layout.measure import Typesetter
-from layout.normalise import normalise_page
-from layout.sources import load_page
+from layout.model.document import Article, Banner, Block, Page, Slot, Span
+from layout.model.grid import Grid
+from layout.sources.loaders import load_page
+from layout.typeset.measure import Typesetter
+from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED
 
 COPY = (

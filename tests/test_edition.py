@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 import build_pdf
-from layout.cache import Cache, page_key
-from layout.page_job import PageOutcome
-from layout.progress import Progress
-from layout.sources import load_page
+from layout.production.cache import Cache, page_key
+from layout.production.page_job import PageOutcome
+from layout.production.progress import Progress
+from layout.sources.loaders import load_page
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 

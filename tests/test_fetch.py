@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layout.errors import SourceError
-from layout.render import render_pdf
+from layout.render.html_to_pdf import render_pdf
 
 PAGE = "<html><body><p>中文</p>{}</body></html>"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from layout import fonts
 from layout.errors import FontError, Problem, SetupError
+from layout.typeset import fonts
 
 
 def test_every_role_resolves_to_an_installed_simplified_chinese_face(roles):

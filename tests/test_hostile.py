@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import build_pdf
 from layout.errors import TimeLimitError
-from layout.normalise import normalise_text
 from layout.pipeline import build
+from layout.typeset.normalise import normalise_text
 from tests.conftest import SEED
 
 SCRIPT = "<script>alert(1)</script>"

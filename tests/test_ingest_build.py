@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import build_pdf
-from layout.sources import load_page
+from layout.sources.loaders import load_page
 from tests.conftest import SEED
 
 

@@ -16,8 +16,8 @@ from PIL import Image
 from layout.errors import SourceError
 from layout.ingest.docx import read_docx
 from layout.ingest.draft import write_page
-from layout.normalise import normalise_text
-from layout.sources import load_page
+from layout.sources.loaders import load_page
+from layout.typeset.normalise import normalise_text
 
 HEADLINE = "稀土新材料项目建设全面提速"
 SUBHEAD = "——访包头市工信局局长李明"

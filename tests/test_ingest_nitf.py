@@ -13,8 +13,8 @@ from PIL import Image
 from layout.errors import SourceError
 from layout.ingest.draft import write_page
 from layout.ingest.nitf import read_nitf
-from layout.normalise import normalise_text
-from layout.sources import load_page
+from layout.sources.loaders import load_page
+from layout.typeset.normalise import normalise_text
 
 NAMESPACE = "http://iptc.org/std/NITF/2006-10-18/"
 

@@ -10,8 +10,8 @@ import pytest
 import build_pdf
 from layout.ingest.draft import write_page
 from layout.ingest.text import read_text
-from layout.normalise import normalise_page, normalise_text
-from layout.sources import load_page
+from layout.sources.loaders import load_page
+from layout.typeset.normalise import normalise_page, normalise_text
 from tests.conftest import ROOT, SEED
 
 SEED_TEXT = ROOT.parent / "shared" / "seeds" / "000_9769de2f8fa82c4a.txt"

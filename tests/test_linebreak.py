@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.document import Span
-from layout.linebreak import (
+from layout.model.document import Span
+from layout.typeset.linebreak import (
     AUTOSPACE,
     CLOSING,
     NO_START_OTHER,

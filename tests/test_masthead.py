@@ -18,8 +18,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from layout.barcodes import DIGITS_FONT, barcode_svg, qr_svg
-from layout.masthead import check_issn, ean13, issn_valid, lunar, weekday
+from layout.render.barcodes import DIGITS_FONT, barcode_svg, qr_svg
+from layout.render.masthead import check_issn, ean13, issn_valid, lunar, weekday
 
 # One add-on per EAN-2 parity pattern (value mod 4: 0 AA, 1 AB, 2 BA, 3 BB),
 # ISSNs with check digits 1, X and 0.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layout.measure import phrase_parts
+from layout.typeset.measure import phrase_parts
 
 
 def test_headline_breaks_at_the_phrase_space(typesetter):

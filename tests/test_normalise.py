@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from layout.document import Article, Banner, Block, Credits, Image, Page, Span
-from layout.normalise import normalise_page, normalise_spans, normalise_text
+from layout.model.document import Article, Banner, Block, Credits, Image, Page, Span
+from layout.typeset.normalise import normalise_page, normalise_spans, normalise_text
 
 
 def is_han(char: str) -> bool:

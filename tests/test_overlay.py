@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from layout.fonts import load_roles
-from layout.overlay import overlay
+from layout.live.overlay import overlay
 from layout.pipeline import build
+from layout.typeset.fonts import load_roles
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 

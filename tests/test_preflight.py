@@ -18,8 +18,8 @@ import pytest
 import weasyprint
 from PIL import Image
 
-from layout import preflight as pf
-from layout.preflight import Finding, Preflight, preflight
+from layout.output import preflight as pf
+from layout.output.preflight import Finding, Preflight, preflight
 from tests.conftest import SEED
 
 CMYK_PAGE = "<style>html { color: device-cmyk(0 0 0 1) } @page { size: 400pt 400pt }</style>"

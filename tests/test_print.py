@@ -16,11 +16,11 @@ import pytest
 from PIL import Image
 
 import build_pdf
-from layout.grid import FORMATS, MM
-from layout.masthead import ean13
-from layout.pdfx import INK_LIMIT, PROFILE, SEPARATION_LIMIT, cmyk_photo
+from layout.model.grid import FORMATS, MM
+from layout.output.pdfx import INK_LIMIT, PROFILE, SEPARATION_LIMIT, cmyk_photo
 from layout.pipeline import build
-from layout.sources import load_page
+from layout.render.masthead import ean13
+from layout.sources.loaders import load_page
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import weasyprint
 
-from layout.document import Span
-from layout.linebreak import break_paragraph
+from layout.model.document import Span
+from layout.typeset.linebreak import break_paragraph
 from tests.specimen import render_lines
 
 EM = 10.0

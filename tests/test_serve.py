@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from layout.serve import create_app
+from layout.live.serve import create_app
 from tests.conftest import ROOT, SEED
 
 ARTICLES = sorted(p.name for p in SEED.glob("0*.md"))

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from layout import sources
-from layout.compose import compose_page
-from layout.document import Block, Credits, Span
+from layout.compose.composer import compose_page
 from layout.errors import Problem, SourceError
-from layout.sources import (
+from layout.model.document import Block, Credits, Span
+from layout.sources import loaders as sources
+from layout.sources.loaders import (
     article_schema,
     load_edition,
     load_layout,

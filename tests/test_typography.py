@@ -13,9 +13,9 @@ import random
 
 import pytest
 
-from layout.check import MAX_GAP_EM, Frame, measure_lines
-from layout.document import Span
-from layout.linebreak import break_paragraph
+from layout.model.document import Span
+from layout.typeset.linebreak import break_paragraph
+from layout.verify.check import MAX_GAP_EM, Frame, measure_lines
 from tests.specimen import render_lines
 
 EM = 9.0

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from layout.pipeline import build
-from layout.watch import is_source_change, watch
+from layout.production.watch import is_source_change, watch
 from tests.conftest import SEED
 
 

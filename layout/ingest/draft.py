@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..normalise import normalise_text
+from ..typeset.normalise import normalise_text
 
 
 @dataclass

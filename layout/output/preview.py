@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from . import fonts
+from ..typeset import fonts
 from .write import write_atomically
 
 

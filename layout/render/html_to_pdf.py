@@ -12,13 +12,14 @@ from pathlib import Path
 
 import weasyprint
 
-from . import archive, pdfx
-from .document import Page
-from .errors import Problem, SourceError
+from .. import PROJECT
+from ..errors import Problem, SourceError
+from ..model.document import Page
+from ..output import archive, pdfx
+from ..typeset.fonts import require_fast_subsetting
 from .fetch import PageFetcher, RefusedReferenceError
-from .fonts import require_fast_subsetting
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT
 STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
 PRINT_STYLESHEET = "print.css"  # added for PDF/X

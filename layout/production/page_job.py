@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from . import build_report
+from ..errors import LayoutError
+from ..output.preview import png_bytes
+from ..output.write import write_atomically
+from . import report as build_report
 from .cache import Cache, page_key
-from .errors import LayoutError
-from .preview import png_bytes
-from .write import write_atomically
 
 if TYPE_CHECKING:
-    from .pipeline import Build
+    from ..pipeline import Build
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def build_page(
 ) -> PageOutcome:
     """Typeset the page, write its outputs and store it under `key` (if the job has a cache)."""
     # Imported here: WeasyPrint takes a second to import, and a cached page needs none of it.
-    from .pipeline import build  # noqa: PLC0415
+    from ..pipeline import build  # noqa: PLC0415
 
     started = clock()
     try:

@@ -16,12 +16,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
-from .write import write_atomically
+from .. import PROJECT
+from ..output.write import write_atomically
+from ..typeset import fonts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT
 # What the typesetting code is: its modules, templates, styles, font roles and pins.
-CODE = ("layout/**/*.py", "layout/templates/*", "styles/*", "fonts/roles.yaml", "requirements.txt")
+CODE = (
+    "layout/**/*.py",
+    "layout/render/templates/*",
+    "styles/*",
+    "fonts/roles.yaml",
+    "requirements.txt",
+)
 PDF_NAME = "page.pdf"
 ENTRY_NAME = "entry.json"
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import jinja2
 
+from ..compose.composer import Box, Layout
+from ..model.document import Page
+from ..model.grid import MM
+from ..typeset.fonts import Role
+from ..typeset.linebreak import Kind, Line, Piece
+from ..typeset.measure import phrase_parts
 from . import masthead
-from .compose import Box, Layout
-from .document import Page
-from .fonts import Role
-from .grid import MM
-from .linebreak import Kind, Line, Piece
-from .measure import phrase_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 QR_MM = 18.0  # the masthead QR code: scannable from newsprint at arm's length

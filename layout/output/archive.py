@@ -18,8 +18,8 @@ from xml.etree import ElementTree as ET
 from weasyprint import Attachment
 from weasyprint.pdf.metadata import DocumentMetadata
 
-from .document import Page
-from .sources import PAGE_FILE
+from ..model.document import Page
+from ..sources.loaders import PAGE_FILE
 
 VARIANT = "pdf/a-3b"
 LANGUAGE = "zh-CN"  # as <html lang> in the template

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-from .document import Span
+from ..model.document import Span
 
 # text, bold, halt -> advance width in em
 Measure = Callable[[str, bool, bool], float]

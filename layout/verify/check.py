@@ -18,10 +18,10 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 
-from .compose import Layout, Module
-from .document import Page
-from .errors import CheckError, Problem
-from .linebreak import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
+from ..compose.composer import Layout, Module
+from ..errors import CheckError, Problem
+from ..model.document import Page
+from ..typeset.linebreak import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
 
 FLUSH_TOLERANCE = 0.3  # pt
 NO_LINE_START = CLOSING | STOPS | NO_START_OTHER

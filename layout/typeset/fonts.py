@@ -18,9 +18,10 @@ from pathlib import Path
 import uharfbuzz as hb
 import yaml
 
-from .errors import FontError, Problem, SetupError
+from .. import PROJECT
+from ..errors import FontError, Problem, SetupError
 
-ROLES_FILE = Path(__file__).resolve().parent.parent / "fonts" / "roles.yaml"
+ROLES_FILE = PROJECT / "fonts" / "roles.yaml"
 
 # Features the stylesheet turns off (font-kerning: none; font-variant-ligatures:
 # none), so that a run's width is the same however the renderer splits it.

@@ -35,7 +35,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from .document import (
+from .. import PROJECT
+from ..errors import Problem, SourceError
+from ..model.document import (
     Article,
     Banner,
     Block,
@@ -47,13 +49,12 @@ from .document import (
     Slot,
     Span,
 )
-from .errors import Problem, SourceError
-from .grid import FORMATS
-from .masthead import check_issn
+from ..model.grid import FORMATS
+from ..render.masthead import check_issn
 
 PAGE_FILE = "page.yaml"
 EDITION_FILE = "edition.yaml"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_DIR = PROJECT / "schema"
 IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 # Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
 # low enough that decoding cannot exhaust memory.

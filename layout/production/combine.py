@@ -14,7 +14,7 @@ from datetime import date
 
 import pikepdf
 
-from .document import Edition
+from ..model.document import Edition
 from .page_job import PageMarks
 
 

@@ -23,7 +23,7 @@ import pikepdf
 from PIL import Image, ImageCms
 from weasyprint.pdf.metadata import DocumentMetadata
 
-from .document import Page
+from ..model.document import Page
 
 if TYPE_CHECKING:
     import numpy as np

@@ -25,7 +25,7 @@ from dataclasses import replace
 from itertools import groupby
 from operator import itemgetter
 
-from layout.document import Article, Banner, Credits, Image, Page, Span
+from layout.model.document import Article, Banner, Credits, Image, Page, Span
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string
 

@@ -15,11 +15,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LayoutError, Problem
-from .layout_file import slot_of
+from ..errors import LayoutError, Problem
+from ..sources.layout_file import slot_of
 
 if TYPE_CHECKING:  # the pipeline imports WeasyPrint, which a report of cached pages needs not
-    from .pipeline import Build
+    from ..pipeline import Build
 
 FORMAT_VERSION = 1
 CRASH_HINT = "this is a bug in the typesetter; please report it with the page"

@@ -17,12 +17,12 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .document import Article, Image, Page, Slot
-from .errors import FitError, OversetError, Problem, SourceError, UnderfillError
-from .fonts import Role
-from .grid import Grid
-from .linebreak import Line
-from .measure import BodyRow, Heading, Typesetter
+from ..errors import FitError, OversetError, Problem, SourceError, UnderfillError
+from ..model.document import Article, Image, Page, Slot
+from ..model.grid import Grid
+from ..typeset.fonts import Role
+from ..typeset.linebreak import Line
+from ..typeset.measure import BodyRow, Heading, Typesetter
 
 MAX_HOLE_ROWS = 2  # a stack may end this many lines short; more is underfill
 MAX_HEADLINE_LINES = 3

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from .edition_build import CACHE_DIR, crashed
+from ..sources.loaders import PAGE_FILE
+from .edition import CACHE_DIR, crashed
 from .page_job import PageJob, PageOutcome, run_page
-from .sources import PAGE_FILE
 
 ATTEMPTS = 2  # a crashed task is resubmitted once
 

@@ -11,10 +11,10 @@ JSON-able dict out.
 
 from __future__ import annotations
 
-from . import fonts
-from .compose import Box, Layout, Module
-from .pipeline import Build
-from .preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
+from ..compose.composer import Box, Layout, Module
+from ..output.preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
+from ..pipeline import Build
+from ..typeset import fonts
 
 TYPOGRAPHY = {  # figure: what it means, as the editor reads it
     "prohibited": "lines breaking a 禁则 rule",

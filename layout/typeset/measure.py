@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..model.document import Block, Span
+from ..model.grid import Grid
 from . import fonts, linebreak
-from .document import Block, Span
-from .grid import Grid
 from .linebreak import Line
 
 PHRASE_GAP = 0.75  # em added to a space between headline phrases (CSS word-spacing)

@@ -27,17 +27,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from . import build_report, fonts
-from .edition_build import page_name
-from .errors import LayoutError
+from ..errors import LayoutError
+from ..output.preview import png_bytes
+from ..pipeline import build
+from ..production import report as build_report
+from ..production.edition import page_name
+from ..production.watch import watch_options
+from ..render.html_to_pdf import STYLES
+from ..sources.loaders import page_directories
+from ..typeset import fonts
 from .overlay import overlay
-from .pipeline import build
-from .preview import png_bytes
-from .render import STYLES
-from .sources import page_directories
-from .watch import watch_options
 
-ASSETS = Path(__file__).resolve().parent / "serve_assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
 PROOF_DPI = 110
 

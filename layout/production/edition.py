@@ -14,12 +14,13 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import build_report, fonts
+from ..model.document import Edition
+from ..output.preview import contact_sheet
+from ..output.write import write_atomically
+from ..typeset import fonts
+from . import report as build_report
 from .combine import combine
-from .document import Edition
 from .page_job import PageJob, PageOutcome, build_page, cache_key, from_cache
-from .preview import contact_sheet
-from .write import write_atomically
 
 CACHE_DIR = ".cache"
 PROOF_DIR = "proof"
