@@ -13,7 +13,7 @@ from layout.render.html_to_pdf import render_pdf
 from layout.render.template import environment
 from layout.typeset.fonts import Role
 from layout.typeset.linebreak import Line
-from layout.verify.check import Glyph, read_glyphs
+from layout.verify.pdfread import Glyph, read_glyphs
 
 
 def render_lines(

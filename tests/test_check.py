@@ -11,7 +11,8 @@ from layout.errors import CheckError
 from layout.model.grid import Grid
 from layout.render.html_to_pdf import render_pdf
 from layout.render.template import render_html
-from layout.verify.check import Frame, Glyph, check_pdf, measure_lines
+from layout.verify.check import Frame, check_pdf, measure_lines
+from layout.verify.pdfread import Glyph
 from tests.test_compose import page
 
 

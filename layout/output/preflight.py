@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pikepdf
 
-from ..verify.check import has_font_file
+from ..verify.pdfread import has_font_file
 
 TARGETS = {"x-4": "PDF/X-4", "x-1a": "PDF/X-1a"}
 MIN_PPI = 150.0  # error under
