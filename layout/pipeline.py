@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .compose.composer import Layout, compose_page
+from .compose import compose_page
 from .errors import PreflightError, Problem, TimeLimitError
 from .model.document import Article, Block, Page, Span
+from .model.layout import Layout
 from .output.write import write_atomically
 from .render.html_to_pdf import render_pdf
 from .render.template import masthead_lines, render_html

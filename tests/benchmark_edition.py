@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=16)
     parser.add_argument("--runs", type=int, default=3, help="medians of this many runs")
     args = parser.parse_args()
-    from layout.compose.composer import compose_page
+    from layout.compose import compose_page
     from layout.render.template import render_html
     from layout.sources.loaders import load_page
     from layout.typeset.fonts import load_roles

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from layout.compose.composer import compose_page
+from layout.compose import compose_page
 from layout.errors import FitError, OversetError, UnderfillError
 from layout.sources.loaders import load_page
 from layout.typeset.fonts import load_roles

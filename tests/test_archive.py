@@ -19,7 +19,7 @@ import pytest
 from defusedxml import ElementTree
 from PIL import Image
 
-from layout.compose.composer import compose_page
+from layout.compose import compose_page
 from layout.output.archive import xmp
 from layout.pipeline import build
 from layout.render.template import render_html

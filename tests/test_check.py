@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from layout.compose.composer import compose
+from layout.compose import compose
 from layout.errors import CheckError
 from layout.model.grid import Grid
 from layout.render.html_to_pdf import render_pdf

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.compose.composer import MAX_HOLE_ROWS, Box, Layout, compose
+from layout.compose import MAX_HOLE_ROWS, compose
 from layout.errors import FitError, OversetError, UnderfillError
 from layout.model.document import Article, Banner, Block, Page, Slot, Span
 from layout.model.grid import Grid
+from layout.model.layout import Box, Layout
 from layout.sources.loaders import load_page
 from layout.typeset.measure import Typesetter
 from layout.typeset.normalise import normalise_page

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import build_pdf
-from layout.compose.composer import MAX_HOLE_ROWS, TOMBSTONE_ROWS, TOMBSTONE_SIZE_STEP, Box, Layout
+from layout.compose import MAX_HOLE_ROWS, TOMBSTONE_ROWS, TOMBSTONE_SIZE_STEP
+from layout.model.layout import Box, Layout
 from layout.pipeline import build
 from tests.pagegen import Spec, fitted, write_page
 

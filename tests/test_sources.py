@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from layout.compose.composer import compose_page
+from layout.compose import compose_page
 from layout.errors import Problem, SourceError
 from layout.model.document import Block, Credits, Span
 from layout.sources import loaders as sources

@@ -1,0 +1,5 @@
+"""Compose: give every article a rectangle of whole columns and lines (see ARCHITECTURE.md)."""
+
+from .composer import MAX_HOLE_ROWS, TOMBSTONE_ROWS, TOMBSTONE_SIZE_STEP, compose, compose_page
+
+__all__ = ["MAX_HOLE_ROWS", "TOMBSTONE_ROWS", "TOMBSTONE_SIZE_STEP", "compose", "compose_page"]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from ..errors import FitError, OversetError, Problem, SourceError, UnderfillError
 from ..model.document import Article, Image, Page, Slot
 from ..model.grid import Grid
+from ..model.layout import Banner, Box, Hole, Layout, Lede, Module, PlacedImage
 from ..typeset.fonts import Role
-from ..typeset.linebreak import Line
 from ..typeset.measure import BodyRow, Heading, Typesetter
 
 MAX_HOLE_ROWS = 2  # a stack may end this many lines short; more is underfill
@@ -44,67 +44,6 @@ CAPTION_PT = 8.5
 LEDE_PT = 11.0
 LEDE_LEADING = 1.7
 CREDITS_ROWS = 2
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle on the grid, in 0-based columns and lines of the type area."""
-
-    column: int
-    columns: int
-    row: int
-    rows: int
-
-
-@dataclass(frozen=True)
-class PlacedImage:
-    image: Image
-    row: int
-    rows: int  # lines of the picture itself
-    caption: Heading | None
-    caption_rows: int
-
-
-@dataclass(frozen=True)
-class Module:
-    article: Article
-    box: Box
-    headings: tuple[Heading, ...]  # kicker, headline, subhead, byline: as present
-    head_rows: int  # the headline block, air included
-    images: tuple[PlacedImage, ...]
-    columns: tuple[tuple[BodyRow, ...], ...]  # body lines of each text column
-    body_row: int  # first line of the body
-
-
-@dataclass(frozen=True)
-class Lede:
-    box: Box
-    lines: tuple[Line, ...]
-    size: float
-    line_pitch: float  # pt
-
-
-@dataclass(frozen=True)
-class Banner:
-    box: Box
-    headings: tuple[Heading, ...]
-
-
-@dataclass(frozen=True)
-class Hole:
-    box: Box
-    after: str  # what the empty lines follow: an article file or "lede"
-
-
-@dataclass(frozen=True)
-class Layout:
-    grid: Grid
-    banner: Banner | None
-    lede: Lede | None
-    modules: tuple[Module, ...]
-    credits: Box | None
-    holes: tuple[Hole, ...]
-    rules: tuple[tuple[str, Box], ...]  # ("h"|"v", the box the rule runs along)
 
 
 # --- measured items ------------------------------------------------------------------

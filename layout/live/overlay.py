@@ -11,7 +11,7 @@ JSON-able dict out.
 
 from __future__ import annotations
 
-from ..compose.composer import Box, Layout, Module
+from ..model.layout import Box, Layout, Module
 from ..output.preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
 from ..pipeline import Build
 from ..typeset import fonts

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import jinja2
 
-from ..compose.composer import Box, Layout
 from ..model.document import Page
 from ..model.grid import MM
+from ..model.layout import Box, Layout
 from ..typeset.fonts import Role
 from ..typeset.linebreak import Kind, Line, Piece
 from ..typeset.measure import phrase_parts

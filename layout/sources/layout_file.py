@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..compose.composer import Box, Layout
+from ..model.layout import Box, Layout
 
 
 def slot_of(box: Box) -> dict[str, int]:

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..compose.composer import Layout, Module
 from ..errors import CheckError, Problem
 from ..model.document import Page
+from ..model.layout import Layout, Module
 from ..typeset.linebreak import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
 from .pdfread import FontInfo, Glyph, read_fonts, read_glyphs
 
