@@ -1,5 +1,6 @@
 """Compose: give every article a rectangle of whole columns and lines (see ARCHITECTURE.md)."""
 
-from .composer import MAX_HOLE_ROWS, TOMBSTONE_ROWS, TOMBSTONE_SIZE_STEP, compose, compose_page
+from .composer import compose, compose_page
+from .scoring import MAX_HOLE_ROWS, TOMBSTONE_ROWS, TOMBSTONE_SIZE_STEP
 
 __all__ = ["MAX_HOLE_ROWS", "TOMBSTONE_ROWS", "TOMBSTONE_SIZE_STEP", "compose", "compose_page"]
