@@ -97,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     from layout.compose import compose_page
     from layout.render.template import render_html
-    from layout.sources.loaders import load_page
+    from layout.sources.page import load_page
     from layout.typeset.fonts import load_roles
     from layout.typeset.normalise import normalise_page
     from tests.benchmark import _plain_weasyprint

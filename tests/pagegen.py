@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from layout.compose import compose_page
 from layout.errors import FitError, OversetError, UnderfillError
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.fonts import load_roles
 from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED

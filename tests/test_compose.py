@@ -17,7 +17,7 @@ from layout.errors import FitError, OversetError, UnderfillError
 from layout.model.document import Article, Banner, Block, Page, Slot, Span
 from layout.model.grid import Grid
 from layout.model.layout import Box, Layout
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.measure import Typesetter
 from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED

@@ -15,8 +15,10 @@ import pytest
 import yaml
 
 import build_pdf
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from tests.conftest import SEED
+
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from PIL import Image
 from layout.errors import SourceError
 from layout.ingest.docx import read_docx
 from layout.ingest.draft import write_page
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.normalise import normalise_text
 
 HEADLINE = "稀土新材料项目建设全面提速"

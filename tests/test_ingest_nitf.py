@@ -13,7 +13,7 @@ from PIL import Image
 from layout.errors import SourceError
 from layout.ingest.draft import write_page
 from layout.ingest.nitf import read_nitf
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.normalise import normalise_text
 
 NAMESPACE = "http://iptc.org/std/NITF/2006-10-18/"

@@ -10,7 +10,7 @@ import pytest
 import build_pdf
 from layout.ingest.draft import write_page
 from layout.ingest.text import read_text
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.normalise import normalise_page, normalise_text
 from tests.conftest import ROOT, SEED
 

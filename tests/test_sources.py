@@ -17,16 +17,11 @@ from PIL import ImageFile
 from layout.compose import compose_page
 from layout.errors import Problem, SourceError
 from layout.model.document import Block, Credits, Span
-from layout.sources import loaders as sources
-from layout.sources.loaders import (
-    article_schema,
-    load_edition,
-    load_layout,
-    load_page,
-    page_schema,
-    parse_body,
-    write_schemas,
-)
+from layout.sources import page as page_loader
+from layout.sources.edition import load_edition
+from layout.sources.layout_file import load_layout
+from layout.sources.page import load_page, parse_body
+from layout.sources.schema import SCHEMA_DIR, article_schema, page_schema, write_schemas
 
 CASES = Path(__file__).parent / "cases"
 
@@ -512,7 +507,7 @@ def test_image_over_the_pixel_limit_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_image(tmp_path / "big.jpg", (40, 30))
-    monkeypatch.setattr(sources, "MAX_PIXELS", 1000)
+    monkeypatch.setattr(page_loader, "MAX_PIXELS", 1000)
     assert "40×30 pixels" in image_problem(tmp_path, "big.jpg").message
 
 
@@ -532,9 +527,9 @@ def test_image_path_must_stay_inside_the_page(tmp_path: Path) -> None:
 
 def test_committed_schemas_are_current(tmp_path: Path) -> None:
     for fresh in write_schemas(tmp_path):
-        committed = sources.SCHEMA_DIR / fresh.name
+        committed = SCHEMA_DIR / fresh.name
         assert committed.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
-            "run `python -m layout.sources --write-schema`"
+            "run `python -m layout.sources.schema --write-schema`"
         )
 
 

@@ -1,0 +1,1 @@
+"""Load & validate: hand-written sources as typed models, or every problem located."""

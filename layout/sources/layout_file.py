@@ -1,15 +1,23 @@
 """The layout file: a composed page's modules as slots an editor can read and edit.
 
-`--layout-out` writes it after a good build; `--layout` reads it back
-(validated by `sources.load_layout`) so the same page comes out again, or the
-editor's changed slots are honoured and the rest fitted around them.
+`--layout-out` writes it after a good build (`dump_layout`); `--layout` reads it
+back (`load_layout`) so the same page comes out again, or the editor's changed
+slots are honoured and the rest fitted around them.  Both live here so the
+format is defined in one place.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 
+from ..errors import Problem, SourceError
+from ..model.document import Page, Slot
+from ..model.grid import FORMATS
 from ..model.layout import Box, Layout
+from .explain import in_reading_order, read_model, suggest
+from .models import LayoutSource, SlotSource
 
 
 def slot_of(box: Box) -> dict[str, int]:
@@ -43,3 +51,60 @@ def dump_layout(layout: Layout) -> str:
         for module in layout.modules
     )
     return "\n".join(lines) + "\n"
+
+
+def load_layout(path: Path, page: Page) -> Page:
+    """`page` with the slots and body size of a layout file; SourceError for all that is wrong.
+
+    A slot in the layout file wins over one in the article's front matter.
+    """
+    missing = Problem("layout file not found", path, hint="give a file written by --layout-out")
+    doc, source = read_model(path, LayoutSource, missing)
+    problems: list[Problem] = []
+    bodies = [em for em, _ in FORMATS[page.format].bodies]
+    if source.format != page.format:
+        problems.append(
+            doc.problem(
+                f"the layout is for a {source.format} page; page.yaml says {page.format}",
+                ("format",),
+                "write a new layout with --layout-out, or fix the format",
+            )
+        )
+    elif source.body not in bodies:
+        problems.append(
+            doc.problem(
+                f"a {page.format} page is set in " + " or ".join(f"{b:g}" for b in bodies) + " pt",
+                ("body",),
+                f"write `body: {bodies[0]:g}`",
+            )
+        )
+    by_name = {article.file.name: article for article in page.articles}
+    for name in source.modules:
+        if name not in by_name:
+            problems.append(
+                doc.problem(
+                    f"{name} is not an article of this page",
+                    ("modules", name),
+                    suggest(name, list(by_name)),
+                )
+            )
+    if source.lede and not page.lede:
+        problems.append(doc.problem("the page has no lede", ("lede",), "remove `lede:`"))
+    if problems:
+        raise SourceError(in_reading_order(problems))
+
+    def slot(loc: tuple[str, ...], value: SlotSource) -> Slot:
+        return value.at(path, doc.line(loc))
+
+    articles = tuple(
+        replace(article, slot=slot(("modules", name), source.modules[name]))
+        if name in source.modules
+        else article
+        for name, article in by_name.items()
+    )
+    return replace(
+        page,
+        articles=articles,
+        lede_slot=slot(("lede",), source.lede) if source.lede else page.lede_slot,
+        body_pt=source.body,
+    )

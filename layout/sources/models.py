@@ -1,0 +1,253 @@
+"""Source models: the contract for hand-written sources, also published as JSON Schema.
+
+Strict, so YAML's guesses (`no` as false, `1.0` as a number) are reported
+rather than silently accepted, and each field carries the hint shown when it
+is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from ..model.document import Slot
+from .located import describe
+
+MAX_ARTICLES = 12  # a newspaper page holds up to about ten; more fails at once, not slowly
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Accept only YYYY-MM-DD, so `3/26/24` or a timestamp is never silently guessed."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "iso_date", "{value} is not a real date", {"value": value.strip()}
+            ) from None
+    raise PydanticCustomError(
+        "iso_date", "expected a date written YYYY-MM-DD, got {got}", {"got": describe(value)}
+    )
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class Source(BaseModel):
+    # Strict: YAML turns `no` into False and `1.0` into a float; say so rather than guess.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Concrete fixes per field path (list indices written `[]`), shown with any error there.
+    hints: ClassVar[dict[str, str]] = {}
+
+
+class BannerSource(Source):
+    """The page banner (通栏标题) across the top of the page."""
+
+    kicker: Text | None = Field(None, description="眉题: short line above the title.")
+    title: Text = Field(
+        description="主标题: the banner title.", examples=["携手并进 合力聚势共赢美好未来"]
+    )
+    subtitle: Text | None = Field(None, description="副题: line below the title.")
+
+
+class CreditsSource(Source):
+    """Credit lines printed at the foot of the page."""
+
+    lines: list[Text] = Field(
+        default_factory=list,
+        description="Free credit lines, each printed as written.",
+        examples=[["本版文图由包头日报记者 张建芳 提供"]],
+    )
+    editors: list[Text] = Field(
+        default_factory=list,
+        description="责任编辑: editors' names.",
+        examples=[["魏美丽", "蒋建波"]],
+    )
+    designer: Text | None = Field(None, description="美术编辑: the page designer.")
+
+
+def _form(pattern: str) -> Any:
+    return Annotated[str, StringConstraints(strip_whitespace=True, pattern=pattern)]
+
+
+class MastheadSource(Source):
+    """报头 of a front page: the paper's registration numbers and this issue's number."""
+
+    issue: int = Field(ge=1, description="总第N期: the paper's running issue number.")
+    cn: _form(r"^\d{2}-\d{4}$") = Field(
+        description="国内统一连续出版物号 without `CN`.", examples=["15-0002"]
+    )
+    issn: _form(r"^\d{4}-\d{3}[\dX]$") = Field(
+        description="ISSN, NNNN-NNNC; its check digit is verified.", examples=["0317-8471"]
+    )
+    variant: _form(r"^\d{2}$") = Field(
+        "00", description="EAN-13 price/variant digits after the ISSN digits."
+    )
+    addon: _form(r"^\d{2}$") | None = Field(
+        None, description="The barcode's 2-digit add-on (default: the issue number's last two)."
+    )
+    url: _form(r"^https?://\S+$") | None = Field(
+        None, description="Address of the digital edition, printed as a QR code."
+    )
+
+
+class _IssueSource(Source):
+    """What a page and an edition both name first: the paper and the day."""
+
+    hints: ClassVar[dict[str, str]] = {
+        "paper": "write the newspaper's name, e.g. `paper: 包头日报`",
+        "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
+    }
+
+    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
+    date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
+
+
+class PageSource(_IssueSource):
+    """page.yaml: one newspaper page, its banner and its articles in priority order."""
+
+    model_config = ConfigDict(title="page.yaml")
+    hints: ClassVar[dict[str, str]] = {
+        **_IssueSource.hints,
+        "page": "write the page number (版次) as a whole number of 1 or more, e.g. `page: 5`",
+        "section": "write the section name (版名) as text, e.g. `section: 专版`",
+        "format": "write `format: broadsheet` or `format: tabloid`, or leave it out",
+        "headline": "give the banner at least a title, e.g. `headline: {title: 携手并进}`",
+        "headline.title": "give the banner a title: `title: …` indented under `headline:`",
+        "lede": "write the lede as text; use `lede: |` for several paragraphs",
+        "articles": "list the article files in priority order, e.g. `articles: [01-story.md]`",
+        "articles[]": "write each article as a file name in the page directory, e.g. 01-story.md",
+        "credits.lines": "list the credit lines, e.g. `lines: [本版文图由记者 张三 提供]`",
+        "credits.editors": "list the editors' names, e.g. `editors: [魏美丽, 蒋建波]`",
+        "credits.editors[]": "write each editor's name as text",
+        "masthead.issue": "write the running issue number (总第N期) as a whole number",
+        "masthead.cn": "write the CN number without `CN`, e.g. `cn: 15-0002`",
+        "masthead.issn": "write the ISSN as printed, e.g. `issn: 0317-8471`",
+        "masthead.variant": "write the two price/variant digits of the barcode, e.g. `00`",
+        "masthead.addon": "write the two digits of the barcode's add-on, e.g. `26`",
+        "masthead.url": "write the digital edition's address, starting https://",
+    }
+
+    page: int = Field(ge=1, description="版次: the page number, 1 or more.", examples=[5])
+    section: Text | None = Field(None, description="版名: the section name.", examples=["专版"])
+    format: Literal["broadsheet", "tabloid"] = Field(
+        "broadsheet", description="Paper size: broadsheet (对开, default) or tabloid (四开)."
+    )
+    headline: BannerSource | None = Field(None, description="The page banner (通栏标题).")
+    lede: Text | None = Field(
+        None, description="导语 under the banner; a blank line separates paragraphs."
+    )
+    articles: list[Text] = Field(
+        min_length=1,
+        max_length=MAX_ARTICLES,
+        description="Article files (Markdown), relative to this directory, in priority order.",
+        examples=[["01-fagaiwei.md", "02-gongxinju.md"]],
+    )
+    credits: CreditsSource | None = Field(None, description="Credit lines at the page foot.")
+    masthead: MastheadSource | None = Field(
+        None, description="报头: a front page's masthead (required on page 1)."
+    )
+
+
+class ImageSource(Source):
+    """A photo placed with the article."""
+
+    file: Text = Field(
+        description="JPEG or PNG file, relative to the page directory.", examples=["photo.jpg"]
+    )
+    caption: Text | None = Field(None, description="图片说明: the caption.")
+    credit: Text | None = Field(None, description="Photographer credit, e.g. 记者 张三 摄.")
+
+
+class SlotSource(Source):
+    """A module pinned by the editor, counted from 1 at the type area's top left."""
+
+    column: int = Field(ge=1, description="First column of the module, 1 at the left.")
+    columns: int = Field(ge=1, description="Width in whole columns.")
+    line: int = Field(
+        ge=1, description="First line of the module; line 1 is the top of the type area."
+    )
+    lines: int = Field(ge=1, description="Height in whole body lines.")
+
+    def at(self, file: Path, line: int) -> Slot:
+        """The pinned slot, remembering where it was written so problems with it are located."""
+        return Slot(self.column, self.columns, self.line, self.lines, file, line)
+
+
+class ArticleSource(Source):
+    """Article front matter: the YAML between the `---` lines at the top of the .md file."""
+
+    model_config = ConfigDict(title="article front matter")
+    hints: ClassVar[dict[str, str]] = {
+        "headline": "write the headline in the front matter, e.g. `headline: 项目建设提速`",
+        "kicker": "write the kicker (引题) as text",
+        "subhead": "write the subhead (副题) as text",
+        "byline": "write the byline as text, e.g. `byline: 记者 张建芳`",
+        "images": "list the images, e.g. `images: [{file: photo.jpg, caption: …}]`",
+        "images[]": "write each image as fields, e.g. `- file: photo.jpg`",
+        "images[].file": "give the file relative to the page directory, e.g. `file: photo.jpg`",
+        "slot": "pin the module as `slot: {column: 1, columns: 3, line: 12, lines: 40}`",
+        **{
+            f"slot.{name}": "give four whole numbers from 1, e.g. "
+            "`slot: {column: 1, columns: 3, line: 12, lines: 40}`"
+            for name in ("column", "columns", "line", "lines")
+        },
+    }
+
+    headline: Text = Field(description="主题: the article headline.", examples=["项目建设提速"])
+    kicker: Text | None = Field(None, description="引题: line above the headline.")
+    subhead: Text | None = Field(None, description="副题: line below the headline.")
+    byline: Text | None = Field(None, description="Byline, e.g. 记者 张建芳.")
+    images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
+    slot: SlotSource | None = Field(
+        None, description="Pin the article's module; the engine fits the others around it."
+    )
+
+
+class LayoutSource(Source):
+    """A layout file: where every module of a page goes, as `--layout-out` writes it."""
+
+    model_config = ConfigDict(title="layout file")
+    hints: ClassVar[dict[str, str]] = {
+        "format": "write the page's format, `format: broadsheet` or `format: tabloid`",
+        "body": "write the body size in points, e.g. `body: 9`",
+        "lede": "write the lede's slot as `lede: {column: 1, columns: 5, line: 9, lines: 8}`",
+        "modules": "list each article file with its slot, e.g. "
+        "`01-story.md: {column: 1, columns: 3, line: 12, lines: 40}`",
+    }
+
+    format: Literal["broadsheet", "tabloid"] = Field(description="The page's format.")
+    body: float = Field(gt=0, description="Body size in points, one of the format's sizes.")
+    lede: SlotSource | None = Field(None, description="The lede's slot, if the page has one.")
+    modules: dict[Text, SlotSource] = Field(
+        default_factory=dict, description="Article file name → its slot; unlisted ones float."
+    )
+
+
+class EditionSource(_IssueSource):
+    """edition.yaml: one day's edition, its pages in order."""
+
+    model_config = ConfigDict(title="edition.yaml")
+    hints: ClassVar[dict[str, str]] = {
+        **_IssueSource.hints,
+        "title": "write the edition's title as text, or leave it out",
+        "pages": "list the page directories in order, e.g. `pages: [p01, p02]`",
+        "pages[]": "write each page as a directory path relative to edition.yaml",
+    }
+
+    title: Text | None = Field(None, description="Title of the edition PDF (default: paper, date).")
+    pages: list[Text] = Field(
+        min_length=1,
+        description="Page directories relative to edition.yaml, in the order printed.",
+        examples=[["p01", "p05"]],
+    )

@@ -1,0 +1,444 @@
+"""Load & validate a page: turn a page directory into a typed `Page`, or list all that is wrong.
+
+Sources are edited by hand, so one run must report every problem at once, each
+with file, line, field and a concrete fix; a traceback, or only the first
+error, costs the author a round trip per mistake.  Body text is never
+interpreted beyond `### ` crossheads and `**bold**`: whatever else the author
+typed (HTML, template syntax, links) is kept as literal text, never lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image as PILImage
+from PIL import ImageFile, UnidentifiedImageError
+from pydantic import TypeAdapter
+
+from ..errors import Problem, SourceError
+from ..model.copy import PAGE_FILE
+from ..model.document import Article, Banner, Block, Credits, Image, Masthead, Page, Span
+from ..render.masthead import check_issn
+from .explain import in_reading_order, valid_items, validate
+from .located import Yaml, parse_yaml, read_text
+from .models import MAX_ARTICLES, ArticleSource, CreditsSource, ImageSource, PageSource, Text
+
+IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
+# Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
+# low enough that decoding cannot exhaust memory.
+MAX_PIXELS = 100_000_000
+# Limits that make a pathological page fail at once instead of hanging the build.
+MAX_ARTICLE_BYTES = 1_000_000  # several pages of copy
+MAX_PARAGRAPH_CHARS = 5_000  # a newspaper paragraph is rarely over 500
+
+
+def load_page(directory: Path) -> Page:
+    """Load and validate a page directory; raise `SourceError` listing every problem found."""
+    problems: list[Problem] = []
+    page = _read_page(Path(directory), problems)
+    if page is None:
+        raise SourceError(in_reading_order(problems))
+    return page
+
+
+def parse_body(text: str, first_line: int = 1) -> tuple[Block, ...]:
+    """Split an article body into paragraphs and `### ` crossheads, with `**bold**` spans.
+
+    Lines of a paragraph stay joined by "\\n" (a later stage decides how to join
+    them); anything else the author typed is kept literally.
+    """
+    return tuple(
+        Block(kind, _spans("\n".join(lines)), line)
+        for kind, line, lines in _chunks(_lines(text), first_line)
+    )
+
+
+# --- Page.
+
+
+def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
+    doc = open_page_yaml(directory, problems)
+    if doc is None:
+        return None
+    source = validate(PageSource, doc, problems)
+    articles = _load_articles(directory, doc, problems)
+    masthead = _masthead(source, doc, problems) if source else None
+    if source is None or problems:
+        return None
+    banner, credits = source.headline, source.credits or CreditsSource()
+    return Page(
+        masthead=masthead,
+        directory=directory,
+        paper=source.paper,
+        date=source.date,
+        number=source.page,
+        articles=tuple(articles),
+        section=source.section,
+        format=source.format,
+        banner=Banner(banner.title, banner.kicker, banner.subtitle) if banner else None,
+        lede=_paragraphs(source.lede or ""),
+        credits=Credits(tuple(credits.lines), tuple(credits.editors), credits.designer),
+    )
+
+
+def _masthead(source: PageSource, doc: Yaml, problems: list[Problem]) -> Masthead | None:
+    """The front page's masthead; page 1 must have one, and its ISSN must check."""
+    given = source.masthead
+    if given is None:
+        if source.page == 1:
+            problems.append(
+                doc.problem(
+                    "page 1 is the front page: it carries the masthead (报头)",
+                    ("page",),
+                    "add `masthead: {issue: 12345, cn: 15-0002, issn: 0317-8471}` "
+                    "with the paper's own numbers",
+                )
+            )
+        return None
+    wrong = check_issn(given.issn)
+    if wrong:
+        problems.append(
+            doc.problem(wrong, ("masthead", "issn"), "copy the ISSN exactly as registered")
+        )
+    return Masthead(given.issue, given.cn, given.issn, given.variant, given.addon, given.url)
+
+
+def open_page_yaml(directory: Path, problems: list[Problem]) -> Yaml | None:
+    """The page's page.yaml parsed; the edition reads each page's header through it too."""
+    if not directory.is_dir():
+        what = "is not a directory" if directory.exists() else "not found"
+        problems.append(
+            Problem(
+                f"page directory {what}", directory, hint="give the directory holding page.yaml"
+            )
+        )
+        return None
+    path = directory / PAGE_FILE
+    if not path.is_file():
+        problems.append(
+            Problem(
+                f"{PAGE_FILE} not found",
+                path,
+                hint="every page directory needs a page.yaml with paper, date, page and articles",
+            )
+        )
+        return None
+    text = read_text(path, problems)
+    return None if text is None else parse_yaml(text, path, 1, problems)
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip())
+
+
+def _load_articles(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Article]:
+    """Load every well-formed entry, even if page.yaml has other problems, to report all at once."""
+    articles: list[Article] = []
+    first_listed: dict[Path, int] = {}
+    entries = list(valid_items(doc.data, "articles", TypeAdapter(Text)))
+    if len(entries) > MAX_ARTICLES:
+        return []  # reported by validation; not worth reading thousands of files
+    listed = frozenset(Path(entry).name for _, entry in entries)
+    for index, entry in entries:
+        loc = ("articles", index)
+        path = _source_file(directory, entry, doc, loc, problems, listed=listed)
+        if path is None:
+            continue
+        real = path.resolve()
+        if real in first_listed:
+            problems.append(
+                doc.problem(
+                    f"{entry} is listed twice",
+                    loc,
+                    f"remove this entry; the article is already articles[{first_listed[real]}]",
+                )
+            )
+            continue
+        first_listed[real] = index
+        article = _load_article(directory, path, Path(entry).stem, problems)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+# --- Article.
+
+
+def _load_article(
+    directory: Path, path: Path, slug: str, problems: list[Problem]
+) -> Article | None:
+    before = len(problems)
+    if path.stat().st_size > MAX_ARTICLE_BYTES:
+        problems.append(
+            Problem(
+                f"the file is {path.stat().st_size:,} bytes; an article is at most "
+                f"{MAX_ARTICLE_BYTES:,}",
+                path,
+                hint="split it into several articles, or check that it is the right file",
+            )
+        )
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    lines = _lines(text)
+    end = _front_matter_end(lines, path, problems)
+    if end is None:
+        return None
+    doc = parse_yaml("\n".join(lines[1:end]), path, 2, problems)
+    source = validate(ArticleSource, doc, problems) if doc else None
+    images = _load_images(directory, doc, problems) if doc else []
+    body_line = end + 2
+    blocks = parse_body("\n".join(lines[end + 1 :]), body_line)
+    if not blocks:
+        problems.append(
+            Problem(
+                "the article has no text",
+                path,
+                body_line,
+                "body",
+                "write the article text below the front matter's closing `---`",
+            )
+        )
+    for block in blocks:
+        if len(block.text) > MAX_PARAGRAPH_CHARS:
+            problems.append(
+                Problem(
+                    f"this paragraph has {len(block.text):,} characters; at most "
+                    f"{MAX_PARAGRAPH_CHARS:,} can be set",
+                    path,
+                    block.line,
+                    "body",
+                    "split it with blank lines where the paragraphs end",
+                )
+            )
+    if source is None or len(problems) > before:
+        return None
+    return Article(
+        file=path,
+        headline=source.headline,
+        kicker=source.kicker,
+        subhead=source.subhead,
+        byline=source.byline,
+        images=tuple(images),
+        blocks=blocks,
+        slug=slug,
+        slot=source.slot.at(path, doc.line(("slot",))) if source.slot else None,
+    )
+
+
+def _front_matter_end(lines: list[str], path: Path, problems: list[Problem]) -> int | None:
+    """Index of the line closing the front matter, which must open on line 1."""
+    if not lines or lines[0].rstrip() != "---":
+        problems.append(
+            Problem(
+                "no front matter: the file must start with a `---` line",
+                path,
+                1,
+                hint="start the file with `---`, then `headline: …`, then `---`, then the text",
+            )
+        )
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return index
+    problems.append(
+        Problem(
+            "the front matter opened on line 1 is never closed",
+            path,
+            1,
+            hint="add a `---` line after the last front-matter field, before the text",
+        )
+    )
+    return None
+
+
+_CROSSHEAD = re.compile(r"###\s+(\S.*)")
+_BOLD = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*", re.DOTALL)
+
+
+def _lines(text: str) -> list[str]:
+    # Not str.splitlines(): it also breaks at form feeds and U+2028, which would
+    # shift line numbers away from what the author's editor shows.
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _chunks(
+    lines: list[str], first_line: int
+) -> Iterator[tuple[Literal["paragraph", "crosshead"], int, list[str]]]:
+    """Group stripped lines into (kind, first line number, lines)."""
+    run: list[str] = []
+    start = first_line
+    for number, raw in enumerate(lines, first_line):
+        line = raw.strip()
+        crosshead = _CROSSHEAD.fullmatch(line)
+        if run and (crosshead or not line):
+            yield "paragraph", start, run
+            run = []
+        if crosshead:
+            yield "crosshead", number, [crosshead[1].strip()]
+        elif line:
+            if not run:
+                start = number
+            run.append(line)
+    if run:
+        yield "paragraph", start, run
+
+
+def _spans(text: str) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    position = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > position:
+            spans.append(Span(text[position : match.start()]))
+        spans.append(Span(match[1], bold=True))
+        position = match.end()
+    if position < len(text):
+        spans.append(Span(text[position:]))
+    return tuple(spans)
+
+
+# --- Images.
+
+
+def _load_images(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Image]:
+    images: list[Image] = []
+    for index, source in valid_items(doc.data, "images", TypeAdapter(ImageSource)):
+        loc = ("images", index, "file")
+        path = _source_file(directory, source.file, doc, loc, problems)
+        size = path and _image_size(path, source.file, doc, loc, problems)
+        if path and size:
+            images.append(Image(path, size[0], size[1], source.caption, source.credit))
+    return images
+
+
+def _image_size(
+    path: Path, entry: str, doc: Yaml, loc: tuple[str | int, ...], problems: list[Problem]
+) -> tuple[int, int] | None:
+    """Pixel size of a JPEG or PNG, decoded here so a broken photo is a message, not a crash."""
+    try:
+        kind, width, height = _inspect_image(path)
+    except PILImage.DecompressionBombError:
+        problems.append(
+            doc.problem(f"{entry} has too many pixels to open safely", loc, _SCALE_DOWN)
+        )
+        return None
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError… for bad files
+        reason = "no known image format" if isinstance(exc, UnidentifiedImageError) else exc
+        problems.append(
+            doc.problem(
+                f"{entry} is not a readable JPEG or PNG image ({reason})",
+                loc,
+                "export the picture again as JPEG or PNG; this file is damaged or not an image",
+            )
+        )
+        return None
+    if kind not in IMAGE_FORMATS:
+        problems.append(
+            doc.problem(
+                f"{entry} is a {kind} image; only JPEG and PNG can be printed",
+                loc,
+                "convert it to JPEG (photos) or PNG (graphics)",
+            )
+        )
+        return None
+    if width * height > MAX_PIXELS:
+        problems.append(
+            doc.problem(
+                f"{entry} is {width}×{height} pixels, over {MAX_PIXELS // 1_000_000} megapixels",
+                loc,
+                _SCALE_DOWN,
+            )
+        )
+        return None
+    return width, height
+
+
+_SCALE_DOWN = "scale the picture down; 300 dpi at full page width needs far fewer pixels"
+
+
+def _inspect_image(path: Path) -> tuple[str | None, int, int]:
+    """Format and size, after a full decode of acceptable images; raises on unreadable files."""
+    with warnings.catch_warnings(), _truncation_is_an_error():
+        # Pillow warns from ~89 MP; MAX_PIXELS, checked before decoding, is our limit.
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        with PILImage.open(path) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in IMAGE_FORMATS or width * height > MAX_PIXELS:
+                return kind, width, height
+            image.verify()
+        with PILImage.open(path) as image:  # verify() leaves it unusable; load() finds truncation
+            image.load()
+    return kind, width, height
+
+
+@contextmanager
+def _truncation_is_an_error() -> Iterator[None]:
+    """WeasyPrint, once imported, makes Pillow pad truncated images silently, for all callers.
+
+    A half-copied photo must still be reported here, so decode strictly and restore the setting.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+# --- Files.
+
+
+def _source_file(
+    directory: Path,
+    entry: str,
+    doc: Yaml,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+    *,
+    listed: frozenset[str] = frozenset(),
+) -> Path | None:
+    """The file an entry names, if it exists inside the page directory.
+
+    Keeping sources inside the directory lets a page be moved or archived whole.
+    """
+    path = directory / entry
+    if Path(entry).is_absolute() or ".." in Path(entry).parts:
+        problems.append(doc.problem(f"{entry} is outside the page directory", loc, _INSIDE))
+        return None
+    try:
+        inside = path.resolve().is_relative_to(directory.resolve())
+        exists, is_file = path.exists(), path.is_file()
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, NUL bytes, long names
+        problems.append(doc.problem(f"{entry} cannot be used: {exc}", loc, _INSIDE))
+        return None
+    if not inside:
+        problems.append(
+            doc.problem(f"{entry} links to a file outside the page directory", loc, _INSIDE)
+        )
+    elif not exists:
+        problems.append(doc.problem(f"{entry} not found", loc, _similar_file(path, listed)))
+    elif not is_file:
+        problems.append(doc.problem(f"{entry} is not a file", loc, "name a file, not a directory"))
+    else:
+        return path
+    return None
+
+
+_INSIDE = "copy the file into the page directory and give its path relative to it, without `..`"
+
+
+def _similar_file(path: Path, listed: frozenset[str]) -> str:
+    """Suggest a near name, but not a file already listed: that is not the one meant."""
+    files = path.parent.iterdir() if path.parent.is_dir() else ()
+    names = sorted(p.name for p in files if p.name not in listed)
+    close = difflib.get_close_matches(path.name, names, n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return "check the file name, or add the file to the page directory"
