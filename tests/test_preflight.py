@@ -18,8 +18,10 @@ import pytest
 import weasyprint
 from PIL import Image
 
+from layout.options import PDFX_1A, PDFX_4, SCREEN
 from layout.output import preflight as pf
-from layout.output.preflight import Finding, Preflight, preflight
+from layout.output.preflight import Finding, Preflight, preflight, rules
+from layout.output.preflight.report import num
 from tests.conftest import SEED
 
 CMYK_PAGE = "<style>html { color: device-cmyk(0 0 0 1) } @page { size: 400pt 400pt }</style>"
@@ -128,7 +130,7 @@ def cmyk_jpeg(colour: tuple[int, int, int, int], size=(64, 64)) -> bytes:
 
 def test_rgb_text_is_an_error_for_both_targets_and_not_looked_at_without_one():
     pdf = weasy('<p style="color: rgb(255, 0, 0)">x</p>')
-    for target, name in (("x-4", "PDF/X-4"), ("x-1a", "PDF/X-1a")):
+    for target, name in ((PDFX_4, "PDF/X-4"), (PDFX_1A, "PDF/X-1a")):
         finding = only(preflight(pdf, target=target))
         assert (finding.severity, finding.check, finding.page) == ("error", "rgb-colour", 1)
         assert (finding.element, finding.value, finding.limit) == (
@@ -136,7 +138,7 @@ def test_rgb_text_is_an_error_for_both_targets_and_not_looked_at_without_one():
             "DeviceRGB",
             name,
         )
-    assert preflight(pdf, target=None).findings == []
+    assert preflight(pdf, target=SCREEN).findings == []
 
 
 def test_a_clean_cmyk_page_has_no_findings(tmp_path):
@@ -148,7 +150,7 @@ def test_a_clean_cmyk_page_has_no_findings(tmp_path):
         '<img src="photo.jpg" style="width: 72pt">',  # 300 px to the inch
         tmp_path,
     )
-    for target in (None, "x-4", "x-1a"):
+    for target in (SCREEN, PDFX_4, PDFX_1A):
         result = preflight(pdf, target=target)
         assert result.findings == [], [str(f) for f in result.findings]
         assert result.errors == result.warnings == []
@@ -172,7 +174,7 @@ def test_a_spot_colour_is_an_error_and_process_separations_are_not():
     )
     body = b"0 0 50 50 re f"
     pdf = hand_made(b"/Spot cs 0.5 scn " + body, {"/ColorSpace": {"/Spot": spot}})
-    for target in ("x-4", "x-1a"):
+    for target in (PDFX_4, PDFX_1A):
         finding = only(preflight(pdf, target=target))
         assert (finding.check, finding.page, finding.value) == (
             "spot-colour",
@@ -180,11 +182,11 @@ def test_a_spot_colour_is_an_error_and_process_separations_are_not():
             "Separation PANTONE 185 C",
         )
         assert finding.element == "fill colour (cs)"  # cs then scn: one colour, reported once
-    assert preflight(pdf, target=None).findings == []
+    assert preflight(pdf, target=SCREEN).findings == []
     pdf = hand_made(b"/P CS 0.5 0.5 SCN " + body, {"/ColorSpace": {"/P": process}})
-    assert preflight(pdf, target="x-1a").findings == []
+    assert preflight(pdf, target=PDFX_1A).findings == []
     pdf = hand_made(b"/M cs 0.5 0.5 scn " + body, {"/ColorSpace": {"/M": mixed}})
-    assert only(preflight(pdf, target="x-4")).value == "DeviceN (Cyan, Gold)"
+    assert only(preflight(pdf, target=PDFX_4)).value == "DeviceN (Cyan, Gold)"
 
 
 def test_icc_rgb_is_allowed_in_x4_but_not_in_x1a_nor_is_lab():
@@ -195,8 +197,8 @@ def test_icc_rgb_is_allowed_in_x4_but_not_in_x1a_nor_is_lab():
         b"q 5 0 0 5 0 0 cm /Im0 Do Q",
         {"/XObject": {"/Im0": image(np.zeros((20, 20, 3)), icc_rgb)}},
     )
-    assert preflight(pdf, target="x-4").findings == []
-    finding = only(preflight(pdf, target="x-1a"))
+    assert preflight(pdf, target=PDFX_4).findings == []
+    finding = only(preflight(pdf, target=PDFX_1A))
     assert (finding.check, finding.element, finding.value) == (
         "rgb-colour",
         "image Im0 (20×20 px)",
@@ -204,8 +206,8 @@ def test_icc_rgb_is_allowed_in_x4_but_not_in_x1a_nor_is_lab():
     )
     lab = pikepdf.Array([pikepdf.Name.Lab, pikepdf.Dictionary(WhitePoint=[0.9505, 1, 1.089])])
     pdf = hand_made(b"/L cs 50 0 0 sc 0 0 9 9 re f", {"/ColorSpace": {"/L": lab}})
-    assert preflight(pdf, target="x-4").findings == []
-    assert only(preflight(pdf, target="x-1a")).value == "Lab"
+    assert preflight(pdf, target=PDFX_4).findings == []
+    assert only(preflight(pdf, target=PDFX_1A)).value == "Lab"
 
 
 def test_a_default_rgb_space_makes_device_rgb_calibrated():
@@ -213,8 +215,8 @@ def test_a_default_rgb_space_makes_device_rgb_calibrated():
         return pikepdf.Array([pikepdf.Name.ICCBased, pikepdf.Stream(document, b"profile", N=3)])
 
     pdf = hand_made(b"1 0 0 rg 0 0 9 9 re f", {"/ColorSpace": {"/DefaultRGB": default_rgb}})
-    assert preflight(pdf, target="x-4").findings == []
-    assert only(preflight(pdf, target="x-1a")).value == "ICCBased RGB"
+    assert preflight(pdf, target=PDFX_4).findings == []
+    assert only(preflight(pdf, target=PDFX_1A)).value == "ICCBased RGB"
 
 
 def test_each_colour_space_is_reported_once_per_element():
@@ -222,7 +224,7 @@ def test_each_colour_space_is_reported_once_per_element():
         '<p style="color: rgb(255, 0, 0)">a</p><p style="color: rgb(0, 0, 255)">b</p>'
         '<p style="color: rgb(0, 128, 0)">c</p>'
     )
-    assert only(preflight(pdf, target="x-4")).element == "fill colour (rg)"
+    assert only(preflight(pdf, target=PDFX_4)).element == "fill colour (rg)"
 
 
 def test_a_shading_in_rgb_is_found():
@@ -233,7 +235,7 @@ def test_a_shading_in_rgb_is_found():
         Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0], C1=[0, 0, 1], N=1),
     )
     pdf = hand_made(b"/Sh0 sh", {"/Shading": {"/Sh0": shading}})
-    finding = only(preflight(pdf, target="x-4"))
+    finding = only(preflight(pdf, target=PDFX_4))
     assert (finding.check, finding.element, finding.value) == (
         "rgb-colour",
         "shading Sh0 (sh)",
@@ -249,7 +251,7 @@ def test_weasyprint_draws_crop_marks_in_rgb():
     pdf = weasyprint.HTML(
         string=CMYK_PAGE + "<style>@page { bleed: 3mm; marks: crop }</style><p>x</p>"
     ).write_pdf()
-    found = preflight(pdf, target="x-4").findings
+    found = preflight(pdf, target=PDFX_4).findings
     assert found, "the marks are no longer RGB: drop this test"
     assert {f.check for f in found} == {"rgb-colour"}
     assert all(" form " in f.element for f in found), [str(f) for f in found]
@@ -261,7 +263,7 @@ def test_weasyprint_draws_crop_marks_in_rgb():
 
 def test_four_colour_black_is_over_the_ink_limit():
     pdf = weasy('<p style="color: device-cmyk(1 1 1 1)">x</p>')
-    finding = only(preflight(pdf, target="x-4"))
+    finding = only(preflight(pdf, target=PDFX_4))
     assert (finding.check, finding.page, finding.value, finding.limit) == (
         "total-ink",
         1,
@@ -269,8 +271,8 @@ def test_four_colour_black_is_over_the_ink_limit():
         "240 %",
     )
     assert finding.element == "fill colour DeviceCMYK 1 1 1 1 (scn)"
-    assert preflight(pdf, target="x-4", ink_limit=400).findings == []
-    assert preflight(pdf, target=None).findings == []
+    assert preflight(pdf, target=PDFX_4, ink_limit=400).findings == []
+    assert preflight(pdf, target=SCREEN).findings == []
 
 
 def test_registration_all_counts_every_plate():
@@ -278,7 +280,7 @@ def test_registration_all_counts_every_plate():
         [pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, 0]
     )
     pdf = hand_made(b"/R CS 0.75 SCN 0 0 m 9 9 l S", {"/ColorSpace": {"/R": registration}})
-    assert only(preflight(pdf, target="x-4")).value == "300 %"
+    assert only(preflight(pdf, target=PDFX_4)).value == "300 %"
 
 
 def test_a_cmyk_image_over_the_ink_limit_reports_the_share_of_pixels():
@@ -287,7 +289,7 @@ def test_a_cmyk_image_over_the_ink_limit_reports_the_share_of_pixels():
     pdf = hand_made(
         b"q 4 0 0 4 0 0 cm /Im1 Do Q", {"/XObject": {"/Im1": image(pixels, "/DeviceCMYK")}}
     )
-    finding = only(preflight(pdf, target="x-4"))
+    finding = only(preflight(pdf, target=PDFX_4))
     assert (finding.check, finding.element, finding.value) == (
         "total-ink",
         "image Im1 (20×20 px)",
@@ -295,7 +297,7 @@ def test_a_cmyk_image_over_the_ink_limit_reports_the_share_of_pixels():
     )
     inverted = image(pixels, "/DeviceCMYK", Decode=[1, 0] * 4)  # 100 % where it was 300 %
     pdf = hand_made(b"q 4 0 0 4 0 0 cm /Im1 Do Q", {"/XObject": {"/Im1": inverted}})
-    assert only(preflight(pdf, target="x-4")).value == "400 % on 50 % of pixels"
+    assert only(preflight(pdf, target=PDFX_4)).value == "400 % on 50 % of pixels"
 
 
 @pytest.mark.parametrize(
@@ -305,11 +307,11 @@ def test_an_adobe_cmyk_jpeg_from_weasyprint_is_read_the_right_way_up(tmp_path, c
     """Pillow writes CMYK JPEGs inverted; WeasyPrint marks them Decode [1 0 …]."""
     (tmp_path / "photo.jpg").write_bytes(cmyk_jpeg(colour))
     pdf = weasy('<img src="photo.jpg" style="width: 15pt">', tmp_path)
-    found = preflight(pdf, target="x-1a").findings
+    found = preflight(pdf, target=PDFX_1A).findings
     if not over:
         assert found == []
         return
-    finding = only(preflight(pdf, target="x-1a"))
+    finding = only(preflight(pdf, target=PDFX_1A))
     total, share = finding.value.split(" % on ")
     assert float(total) == pytest.approx(sum(colour) / 2.55, abs=2)
     assert share == "100 % of pixels"
@@ -321,13 +323,13 @@ def test_a_cmyk_jpeg_without_decode_means_its_stored_samples():
     pdf = hand_made(
         b"q 10 0 0 10 0 0 cm /Im0 Do Q", {"/XObject": {"/Im0": jpeg_xobject(light, 64, 64)}}
     )
-    total = float(only(preflight(pdf, target="x-4")).value.split(" %")[0])
+    total = float(only(preflight(pdf, target=PDFX_4)).value.split(" %")[0])
     assert total == pytest.approx((255 - 40) * 4 / 2.55, abs=2)
     pdf = hand_made(
         b"q 10 0 0 10 0 0 cm /Im0 Do Q",
         {"/XObject": {"/Im0": jpeg_xobject(light, 64, 64, Decode=[1, 0] * 4)}},
     )
-    assert preflight(pdf, target="x-4").findings == []
+    assert preflight(pdf, target=PDFX_4).findings == []
 
 
 # --- images ---------------------------------------------------------------------
@@ -339,7 +341,7 @@ def test_a_cmyk_jpeg_without_decode_means_its_stored_samples():
 def test_image_resolution_at_its_placed_size(tmp_path, width_pt, severity, ppi):
     Image.new("L", (100, 50), 128).save(tmp_path / "grey.png")
     pdf = weasy(f'<img src="grey.png" style="width: {width_pt}pt">', tmp_path)
-    result = preflight(pdf, target="x-4")
+    result = preflight(pdf, target=PDFX_4)
     if severity is None:
         assert result.findings == []
         return
@@ -365,14 +367,14 @@ def test_resolution_takes_the_lower_axis_and_skips_decoration():
             }
         },
     )
-    finding = only(preflight(pdf, target=None))
+    finding = only(preflight(pdf, target=SCREEN))
     assert (finding.element, finding.value) == ("image Im0 (100×100 px)", "100 ppi")
 
 
 def test_an_inline_image_is_measured_and_its_colour_checked():
     pixels = bytes(40 * 20 * 3)
     content = b"q 144 0 0 72 0 0 cm BI /W 40 /H 20 /CS /RGB /BPC 8 ID " + pixels + b" EI Q"
-    result = preflight(hand_made(content), target="x-4")
+    result = preflight(hand_made(content), target=PDFX_4)
     assert {(f.check, f.element, f.value) for f in result.findings} == {
         ("image-resolution", "inline image (40×20 px)", "20 ppi"),
         ("rgb-colour", "inline image (40×20 px)", "DeviceRGB"),
@@ -384,7 +386,7 @@ def test_an_inline_image_is_measured_and_its_colour_checked():
 
 def test_a_font_not_embedded_is_an_error():
     pdf = hand_made(b"BT /F1 12 Tf 10 10 Td (Hello) Tj ET", {"/Font": {"/F1": helvetica}})
-    finding = only(preflight(pdf, target=None))
+    finding = only(preflight(pdf, target=SCREEN))
     assert (finding.check, finding.page, finding.element, finding.value) == (
         "font-not-embedded",
         1,
@@ -394,15 +396,15 @@ def test_a_font_not_embedded_is_an_error():
 
 
 def test_weasyprint_fonts_are_embedded_and_a_font_in_a_form_is_checked():
-    assert preflight(weasy("<p>embedded 嵌入</p>"), target="x-4").findings == []
+    assert preflight(weasy("<p>embedded 嵌入</p>"), target=PDFX_4).findings == []
     text = form(b"BT /F1 12 Tf (Hi) Tj ET", {"/Font": {"/F1": helvetica}})
     pdf = hand_made(b"/Fm0 Do", {"/XObject": {"/Fm0": text}})
-    assert only(preflight(pdf, target=None)).element == "font Helvetica (Type1)"
+    assert only(preflight(pdf, target=SCREEN)).element == "font Helvetica (Type1)"
 
 
 def test_text_under_six_points():
     pdf = weasy('<p style="font-size: 4pt">small</p><p style="font-size: 5pt">small</p>')
-    finding = only(preflight(pdf, target=None))
+    finding = only(preflight(pdf, target=SCREEN))
     assert (finding.check, finding.page, finding.value, finding.limit) == (
         "small-text",
         1,
@@ -410,14 +412,14 @@ def test_text_under_six_points():
         "6 pt",
     )
     assert finding.element.startswith("text in font ")  # one finding a font: the smallest
-    assert preflight(weasy('<p style="font-size: 6pt">x</p>'), target=None).findings == []
+    assert preflight(weasy('<p style="font-size: 6pt">x</p>'), target=SCREEN).findings == []
 
 
 def test_text_size_follows_text_matrix_and_ctm_and_skips_invisible_and_empty_text():
     fonts = {"/Font": {"/F1": helvetica}}
 
     def small(content: bytes) -> list[str]:
-        found = preflight(hand_made(content, fonts), target=None).findings
+        found = preflight(hand_made(content, fonts), target=SCREEN).findings
         return [f.value for f in found if f.check == "small-text"]
 
     assert small(b"BT /F1 10 Tf 0.5 0 0 0.5 0 0 Tm (a) Tj ET") == ["5 pt"]
@@ -434,7 +436,7 @@ def test_a_form_scales_the_text_drawn_in_it():
         b"BT /F1 10 Tf (Hi) Tj ET", {"/Font": {"/F1": helvetica}}, matrix=(0.5, 0, 0, 0.5, 0, 0)
     )
     pdf = hand_made(b"q 1 0 0 1 20 20 cm /Fm0 Do Q", {"/XObject": {"/Fm0": text}})
-    finding = only(preflight(pdf, target=None), "small-text")
+    finding = only(preflight(pdf, target=SCREEN), "small-text")
     assert (finding.value, finding.element) == (
         "5 pt",
         "text in font Helvetica (Type1) in form Fm0",
@@ -445,7 +447,7 @@ def test_a_form_scales_the_text_drawn_in_it():
 
 
 def test_a_stroke_of_width_zero_is_a_hairline():
-    finding = only(preflight(hand_made(b"0 w 0 0 m 100 0 l S"), target=None))
+    finding = only(preflight(hand_made(b"0 w 0 0 m 100 0 l S"), target=SCREEN))
     assert (finding.check, finding.element, finding.value) == (
         "hairline",
         "stroke (S)",
@@ -464,14 +466,14 @@ def test_a_stroke_of_width_zero_is_a_hairline():
     ],
 )
 def test_stroke_width_times_the_ctm(content, value):
-    found = preflight(hand_made(content), target=None).findings
+    found = preflight(hand_made(content), target=SCREEN).findings
     assert [f.value for f in found] == ([f"{value} pt"] if value else [])
 
 
 def test_a_thin_css_border_is_a_hairline():
     """WeasyPrint draws a border as the frame between two rectangles, filled even-odd."""
     pdf = weasy('<div style="border-top: 0.05pt solid device-cmyk(0 0 0 1)">x</div>')
-    finding = only(preflight(pdf, target="x-4"))
+    finding = only(preflight(pdf, target=PDFX_4))
     assert (finding.check, finding.page, finding.element, finding.value, finding.limit) == (
         "hairline",
         1,
@@ -480,9 +482,9 @@ def test_a_thin_css_border_is_a_hairline():
         "0.1 pt",
     )
     pdf = weasy('<div style="border-top: 0.2pt solid device-cmyk(0 0 0 1)">x</div>')
-    assert preflight(pdf, target="x-4").findings == []
+    assert preflight(pdf, target=PDFX_4).findings == []
     pdf = weasy('<div style="height: 0.06pt; background: device-cmyk(0 0 0 1)"></div>')
-    assert only(preflight(pdf, target="x-4")).element == "filled rectangle (re … f)"
+    assert only(preflight(pdf, target=PDFX_4)).element == "filled rectangle (re … f)"
 
 
 # --- patterns and forms ---------------------------------------------------------
@@ -502,7 +504,7 @@ def test_a_tiling_pattern_is_walked_with_its_matrix():
         b"q 5 0 0 5 0 0 cm /Pattern cs /P1 scn 0 0 100 100 re f Q",  # the CTM does not apply
         {"/Pattern": {"/P1": pattern}},
     )
-    result = preflight(pdf, target="x-4")
+    result = preflight(pdf, target=PDFX_4)
     assert {(f.check, f.element, f.value) for f in result.findings} == {
         ("rgb-colour", "fill colour (rg) in pattern P1", "DeviceRGB"),
         ("hairline", "stroke (S) in pattern P1", "0.05 pt"),
@@ -516,7 +518,7 @@ def test_an_image_in_a_scaled_form_is_measured_at_its_placed_size():
         matrix=(0.72, 0, 0, 0.72, 0, 0),
     )
     pdf = hand_made(b"q 2 0 0 2 0 0 cm /Fm0 Do Q", {"/XObject": {"/Fm0": placed}})
-    finding = only(preflight(pdf, target="x-4"))
+    finding = only(preflight(pdf, target=PDFX_4))
     assert (finding.element, finding.value) == ("image Im0 (50×50 px) in form Fm0", "25 ppi")
 
 
@@ -539,7 +541,7 @@ def test_summary_and_json(tmp_path):
         '<img src="grey.png" style="width: 40pt">',
         tmp_path,
     )
-    result = preflight(pdf, target="x-4")
+    result = preflight(pdf, target=PDFX_4)
     assert [f.check for f in result.errors] == ["rgb-colour", "small-text"]
     assert [f.check for f in result.warnings] == ["image-resolution"]
     assert result.summary() == (
@@ -568,13 +570,8 @@ def test_every_page_is_checked_and_numbered():
     document = weasyprint.HTML(
         string=CMYK_PAGE + '<p>one</p><p style="break-before: page; font-size: 4pt">two</p>'
     ).write_pdf()
-    finding = only(preflight(document, target=None))
+    finding = only(preflight(document, target=SCREEN))
     assert finding.page == 2
-
-
-def test_an_unknown_target_is_refused():
-    with pytest.raises(ValueError, match="x-3"):
-        preflight(weasy("<p>x</p>"), target="x-3")
 
 
 # --- the seed page --------------------------------------------------------------
@@ -587,24 +584,26 @@ def seed():
     return build(SEED)
 
 
+@pytest.mark.slow
 def test_the_seed_page_preflights_fast_with_fonts_embedded_and_no_small_text(seed):
     started = time.perf_counter()
-    plain = preflight(seed.pdf, target=None)
+    plain = preflight(seed.pdf, target=SCREEN)
     elapsed = time.perf_counter() - started
     assert elapsed < 0.5
     assert plain.findings == [], [str(f) for f in plain.findings]
-    printing = preflight(seed.pdf, target="x-4")  # colour findings depend on the styles of the day
+    printing = preflight(seed.pdf, target=PDFX_4)  # colour findings depend on the styles of the day
     assert not {"font-not-embedded", "small-text", "hairline", "image-resolution"} & {
         f.check for f in printing.findings
     }
 
 
+@pytest.mark.slow
 def test_the_walker_reads_the_seed_pages_real_text(seed, monkeypatch):
     """Above the body size, the body text is found at exactly the grid's em."""
-    monkeypatch.setattr(pf, "MIN_TEXT", seed.layout.grid.em + 1)
-    found = preflight(seed.pdf, target=None).findings
+    monkeypatch.setattr(rules, "MIN_TEXT", seed.layout.grid.em + 1)
+    found = preflight(seed.pdf, target=SCREEN).findings
     sizes = {f.value for f in found if f.check == "small-text"}
-    assert f"{pf._num(seed.layout.grid.em)} pt" in sizes
+    assert f"{num(seed.layout.grid.em)} pt" in sizes
     assert len({f.element for f in found}) >= 2
 
 
@@ -620,20 +619,20 @@ def test_the_walker_reads_the_seed_pages_real_text(seed, monkeypatch):
     ],
 )
 def test_thin_filled_rectangles(content, value):
-    found = preflight(hand_made(content), target=None).findings
+    found = preflight(hand_made(content), target=SCREEN).findings
     assert [f.value for f in found] == ([f"{value} pt"] if value else [])
 
 
 def test_an_indexed_space_is_judged_by_its_base_and_its_palette():
     rgb = pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, 1, pikepdf.String(bytes(6))])
     pdf = hand_made(b"/I cs 0 sc 0 0 9 9 re f", {"/ColorSpace": {"/I": rgb}})
-    assert only(preflight(pdf, target="x-4")).value == "Indexed DeviceRGB"
+    assert only(preflight(pdf, target=PDFX_4)).value == "Indexed DeviceRGB"
     palette = pikepdf.String(bytes([0, 0, 0, 255, 255, 255, 255, 255]))  # K, then 400 %
     cmyk = pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceCMYK, 1, palette])
     pdf = hand_made(b"/I cs 0 sc 0 0 9 9 re f", {"/ColorSpace": {"/I": cmyk}})
-    assert preflight(pdf, target="x-4").findings == []
+    assert preflight(pdf, target=PDFX_4).findings == []
     pdf = hand_made(b"/I cs 1 sc 0 0 9 9 re f", {"/ColorSpace": {"/I": cmyk}})
-    assert only(preflight(pdf, target="x-4")).value == "400 %"
+    assert only(preflight(pdf, target=PDFX_4)).value == "400 %"
 
 
 def test_type3_fonts_stencil_masks_and_bare_moves_are_not_findings():
@@ -649,8 +648,8 @@ def test_type3_fonts_stencil_masks_and_bare_moves_are_not_findings():
         Widths=[0],
     )
     pdf = hand_made(b"BT /T3 12 Tf (a) Tj ET", {"/Font": {"/T3": type3}})
-    assert preflight(pdf, target="x-4").findings == []
+    assert preflight(pdf, target=PDFX_4).findings == []
     mask = image(np.zeros((40, 40, 1)), "/DeviceGray", ImageMask=True)  # 1 px a point
     pdf = hand_made(b"q 40 0 0 40 0 0 cm /M Do Q", {"/XObject": {"/M": mask}})
-    assert preflight(pdf, target=None).findings == []
-    assert preflight(hand_made(b"0 w 10 10 m S"), target=None).findings == []
+    assert preflight(pdf, target=SCREEN).findings == []
+    assert preflight(hand_made(b"0 w 10 10 m S"), target=SCREEN).findings == []

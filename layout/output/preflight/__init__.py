@@ -1,0 +1,75 @@
+"""Preflight a print PDF the way the print plant does, by reading it back.
+
+A plant takes a newspaper page only as PDF/X with every font embedded, in
+CMYK, under the ink limit of newsprint.  `preflight` walks every page's
+content stream with pikepdf, following the graphics state (q/Q, cm, line
+width, text state and matrices, fill and stroke colour spaces) into Form
+XObjects and tiling patterns with the CTM they are drawn with, and returns
+every finding; the build fails on any error.  Nothing is rendered.
+
+The walk (`walker`) says what each page draws, and knows nothing of a
+plant; the plant's rules (`rules`) judge what it says; `report` holds the
+findings, and `geometry` and `colour` the matrices and colour spaces both
+read.
+
+The checks (`Finding.check`):
+
+- font-not-embedded: a font shown with Tf (or set by an ExtGState), in a form
+  too, has no FontFile/FontFile2/FontFile3 (for Type0, on its descendant);
+  Type3 fonts are their own glyph programs and count as embedded.
+- rgb-colour (PDF/X-1a: RGB or Lab of any kind; PDF/X-4: DeviceRGB used
+  directly, i.e. with no DefaultRGB) and spot-colour (a Separation or DeviceN
+  with a colorant other than Cyan, Magenta, Yellow, Black, None or All): in
+  colour operators, images, shadings and transparency groups; once per page,
+  element and colour space.  Without a target these are not looked at.
+- total-ink (with a target): a CMYK fill or stroke colour, an axial or radial
+  shading's end colours, and every pixel of a CMYK image, against `ink_limit`.
+- image-resolution: pixels over the placed size (from the CTM at Do), the
+  lower of the two axes; stencil masks, soft masks and images under 16 px
+  on a side (rules, dots, gradient strips: decoration, never a photo) are
+  not measured.
+- small-text: Tf size times the vertical scale of text matrix and CTM, under
+  6 pt; invisible (Tr 3) and clip-only (Tr 7) text and empty strings skipped.
+- hairline: a stroke whose line width times the CTM's smallest scale is under
+  0.1 pt, width 0 (the device's thinnest line) included; and, since WeasyPrint
+  draws every CSS border and rule as a filled shape, never a stroke, a filled
+  rectangle or rectangle frame (the `re re f*` of a border) thinner than that.
+
+Not looked for: overset.  The composer finds it before a PDF exists and the
+build refuses overset copy (`compose.FitError`), so no PDF that reaches the
+preflight can have any.  Also not covered: annotations, soft-mask groups
+(they are not printed), Type3 glyph procedures, the ink of mesh shadings and
+of Indexed images, and whether a transparency group is allowed (PDF/X-1a has
+none).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from ...options import INK_LIMIT, SCREEN, Target
+from .report import MESSAGES, Finding, Preflight
+from .rules import GOOD_PPI, MIN_PPI, MIN_TEXT, PlantRules
+from .walker import walk
+
+__all__ = [
+    "GOOD_PPI",
+    "MESSAGES",
+    "MIN_PPI",
+    "MIN_TEXT",
+    "Finding",
+    "Preflight",
+    "preflight",
+]
+
+
+def preflight(pdf: bytes, target: Target = SCREEN, *, ink_limit: float = INK_LIMIT) -> Preflight:
+    """Every finding on every page of `pdf`; a target that is not printed gets no colour rules."""
+    plant = target if target.printing else None
+    rules = PlantRules(plant, ink_limit)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        walk(document, rules.see)
+        pages = len(document.pages)
+    return Preflight(rules.findings.sorted(), plant and plant.name, ink_limit, pages)
