@@ -19,7 +19,8 @@ PDF in OUT_DIR (default build/NAME/), then edition.pdf with bookmarks and
 page labels, through a build cache in OUT_DIR/.cache.
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
-names the file, field and fix); 2 wrong usage.
+names the file, field and fix); 2 wrong usage; 3 this machine lacks something
+every build needs (fonts, fontconfig, the HarfBuzz subsetter: run ./setup.sh).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "source" / "baotou-daily-2024-03-26-p5"
+SETUP_FAILED = 3  # exit status: the machine, not the content, needs fixing
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,21 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="PNG proofs (an edition: of every page, and a contact sheet)",
     )
-    variant = parser.add_mutually_exclusive_group()
-    variant.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
-    variant.add_argument(
-        "--pdfx",
-        nargs="?",
-        const="x-4",
-        choices=("x-4", "x-1a"),
-        help="write the print plant's PDF/X in CMYK with bleed and marks (default x-4)",
-    )
-    parser.add_argument(
-        "--preflight",
-        action="store_true",
-        help="check fonts, colours, image resolution, ink, text size, rules as a plant does"
-        " (always with --pdfx)",
-    )
+    _output_arguments(parser)
     parser.add_argument(
         "-j",
         "--jobs",
@@ -112,6 +100,26 @@ def _parser() -> argparse.ArgumentParser:
         help="write what was built and measured (or what failed), for CI",
     )
     parser.add_argument("--dpi", type=int, default=100, help="resolution of the PNG preview")
+    return parser
+
+
+def _output_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that say which PDF to make: the same for a page, an edition, batch and serve."""
+    variant = parser.add_mutually_exclusive_group()
+    variant.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    variant.add_argument(
+        "--pdfx",
+        nargs="?",
+        const="x-4",
+        choices=("x-4", "x-1a"),
+        help="write the print plant's PDF/X in CMYK with bleed and marks (default x-4)",
+    )
+    parser.add_argument(
+        "--preflight",
+        action="store_true",
+        help="check fonts, colours, image resolution, ink, text size, rules as a plant does"
+        " (always with --pdfx)",
+    )
     parser.add_argument(
         "--time-limit",
         type=float,
@@ -119,7 +127,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="give up on a page that takes longer (default: 120)",
     )
-    return parser
+
+
+def _output_options(args: argparse.Namespace):
+    from layout.options import OutputOptions  # noqa: PLC0415 (keep --help fast)
+
+    return OutputOptions.from_flags(
+        pdfa=args.pdfa, pdfx=args.pdfx, preflight=args.preflight, time_limit=args.time_limit
+    )
 
 
 def _import_parser() -> argparse.ArgumentParser:
@@ -184,7 +199,7 @@ def _batch_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes of the local cluster (default: one per core)",
     )
-    parser.add_argument("--pdfa", action="store_true", help="write archival PDF/A-3b")
+    _output_arguments(parser)
     parser.add_argument("--no-cache", action="store_true", help="rebuild pages already built")
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write what was built")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
@@ -204,7 +219,8 @@ def batch_main(argv: list[str]) -> int:
     if not pages:
         print(f"build_pdf: no page directories (with page.yaml) under {args.root}", file=sys.stderr)
         return 1
-    jobs = batch_jobs(args.root, pages, args.output, pdfa=args.pdfa, cache=not args.no_cache)
+    output = _output_options(args)
+    jobs = batch_jobs(args.root, pages, args.output, output=output, cache=not args.no_cache)
     progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
     with connect(args.scheduler, args.workers) as client:
         outcomes = run_batch(jobs, client, on_page=progress.page_done)
@@ -219,14 +235,15 @@ def _tell(outcomes: list[PageOutcome], started: float) -> bool:
     for outcome in outcomes:
         if outcome.status == "failed":
             print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
+        for warning in outcome.entry.get("warnings", []):
+            print(f"{outcome.directory}: {warning['text']}")
     counts = Counter(outcome.status for outcome in outcomes)
     tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
     print(f"{len(outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
     return bool(counts["failed"])
 
 
-def serve_main(argv: list[str]) -> int:
-    """`serve DIR`: a live proof in the browser, rebuilt on every save, until Ctrl-C."""
+def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_pdf.py serve", description="Live proof of a page or an edition."
     )
@@ -235,14 +252,20 @@ def serve_main(argv: list[str]) -> int:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
     )
-    args = parser.parse_args(argv)
+    _output_arguments(parser)
+    return parser
+
+
+def serve_main(argv: list[str]) -> int:
+    """`serve DIR`: a live proof in the browser, rebuilt on every save, until Ctrl-C."""
+    args = _serve_parser().parse_args(argv)
     import uvicorn  # noqa: PLC0415
 
     from layout.errors import LayoutError  # noqa: PLC0415
     from layout.live.serve import create_app  # noqa: PLC0415
 
     try:
-        app = create_app(args.directory)
+        app = create_app(args.directory, output=_output_options(args))
     except LayoutError as error:
         print(f"build_pdf: cannot serve {args.directory}:\n{error}", file=sys.stderr)
         return 1
@@ -261,6 +284,16 @@ def serve_main(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from layout.errors import SetupError  # noqa: PLC0415 (after the re-run in .venv)
+
+    try:
+        return _dispatch(argv)
+    except SetupError as error:
+        print(f"build_pdf: this machine cannot build pages:\n{error}", file=sys.stderr)
+        return SETUP_FAILED
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv[:1] == ["serve"]:
         return serve_main(argv[1:])
     if argv[:1] == ["import"]:
@@ -285,7 +318,7 @@ def watch_main(args: argparse.Namespace, run: Callable[[argparse.Namespace], int
     from layout.errors import LayoutError  # noqa: PLC0415
     from layout.production.watch import watch  # noqa: PLC0415
     from layout.render.html_to_pdf import STYLES  # noqa: PLC0415
-    from layout.sources.loaders import page_directories  # noqa: PLC0415
+    from layout.sources.edition import page_directories  # noqa: PLC0415
 
     run(args)
     paths = [args.page, STYLES]
@@ -313,12 +346,9 @@ def page_main(args: argparse.Namespace) -> int:
         result = build(
             args.page,
             output,
-            seconds=args.time_limit,
+            options=_output_options(args),
             layout_in=args.layout,
             layout_out=args.layout_out,
-            pdfa=args.pdfa,
-            pdfx=args.pdfx,
-            preflight=args.preflight,
         )
         if png:
             write_png(result.pdf, png, dpi=args.dpi)
@@ -344,8 +374,8 @@ def page_main(args: argparse.Namespace) -> int:
     print(f"check: {result.report.summary()}")
     if result.preflight is not None:
         print(result.preflight.summary())
-        for finding in result.preflight.warnings:
-            print(f"  {finding}")
+    for warning in result.warnings:
+        print(warning)
     if not args.quiet:
         print("typography, measured from the PDF:")
         print(result.report.table())
@@ -359,7 +389,7 @@ def edition_main(args: argparse.Namespace) -> int:
     from layout.production import report as build_report  # noqa: PLC0415
     from layout.production.edition import EditionOptions, build_edition  # noqa: PLC0415
     from layout.production.progress import Progress  # noqa: PLC0415
-    from layout.sources.loaders import load_edition  # noqa: PLC0415
+    from layout.sources.edition import load_edition  # noqa: PLC0415
 
     started = time.monotonic()
     try:
@@ -374,11 +404,8 @@ def edition_main(args: argparse.Namespace) -> int:
     options = EditionOptions(
         jobs=max(1, args.jobs),
         cache=not args.no_cache,
-        pdfa=args.pdfa,
-        pdfx=args.pdfx,
-        preflight=args.preflight,
         proof=args.proof,
-        time_limit=args.time_limit,
+        output=_output_options(args),
     )
     progress = Progress(len(edition.pages), sys.stderr, quiet=args.quiet)
     result = build_edition(edition, out, options, on_page=progress.page_done)

@@ -20,14 +20,17 @@ from defusedxml import ElementTree
 from PIL import Image
 
 from layout.compose import compose_page
+from layout.options import PDFA, OutputOptions
 from layout.output.archive import xmp
 from layout.pipeline import build
 from layout.render.template import render_html
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from layout.typeset.fonts import load_roles
 from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
+
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -44,7 +47,7 @@ BYLINES = ("本报记者 张建芳", "本报记者 郭健 实习生 孟婧美", 
 
 @pytest.fixture(scope="module")
 def seed():
-    return build(SEED, pdfa=True)
+    return build(SEED, options=OutputOptions(PDFA))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,7 @@ def photo_page(tmp_path_factory):
         text = article.read_text(encoding="utf-8").replace("01-1.jpg", "01-1.png")
         text = re.sub(r"byline: .*\n", f"byline: {byline}\n" if byline else "", text)
         article.write_text(text, encoding="utf-8")
-    return directory, build(directory, pdfa=True)
+    return directory, build(directory, options=OutputOptions(PDFA))
 
 
 def squeeze(text: str) -> str:
@@ -265,4 +268,4 @@ def test_each_article_is_tagged_and_reads_in_order(seed):
 def test_rebuilding_elsewhere_gives_the_same_bytes(seed, tmp_path):
     """Fresh file times and another directory: nothing of either may reach the PDF."""
     copy = shutil.copytree(SEED, tmp_path / "elsewhere", copy_function=shutil.copy)
-    assert build(copy, pdfa=True).pdf == seed.pdf
+    assert build(copy, options=OutputOptions(PDFA)).pdf == seed.pdf

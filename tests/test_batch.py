@@ -11,9 +11,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from layout.options import DEFAULT, PDFA, OutputOptions
 from layout.production.batch import batch_jobs, connect, find_pages, run_batch
 from layout.production.page_job import PageJob, PageOutcome, run_page
 from tests.conftest import SEED
+
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
 GOOD = ("2024/03/26/p05", "2024/03/27/p01", "2024/03/27/p02")
 BROKEN = "drafts/p09"  # page.yaml without `paper:`
@@ -66,7 +69,7 @@ def archive(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def first_run(archive, tmp_path_factory, client):
     out = tmp_path_factory.mktemp("out")
-    jobs = batch_jobs(archive, find_pages(archive), out, pdfa=False, cache=True)
+    jobs = batch_jobs(archive, find_pages(archive), out, output=DEFAULT, cache=True)
     heard: list[PageOutcome] = []
     return jobs, run_batch(jobs, client, on_page=heard.append), heard
 
@@ -96,11 +99,14 @@ def test_jobs_mirror_the_archive_under_out(tmp_path):
     root, out = tmp_path / "archive", tmp_path / "out"
     pages = [root, root / "2024" / "03" / "26" / "p05"]
 
-    jobs = batch_jobs(root, pages, out, pdfa=True, cache=True)
+    jobs = batch_jobs(root, pages, out, output=OutputOptions(PDFA), cache=True)
 
     assert [job.pdf for job in jobs] == [out / "archive.pdf", out / "2024/03/26/p05.pdf"]
-    assert all(job.cache == out / ".cache" and job.pdfa and job.proof is None for job in jobs)
-    assert batch_jobs(root, pages, out, pdfa=False, cache=False)[0].cache is None
+    assert all(
+        job.cache == out / ".cache" and job.output.target is PDFA and job.proof is None
+        for job in jobs
+    )
+    assert batch_jobs(root, pages, out, output=DEFAULT, cache=False)[0].cache is None
 
 
 def test_pages_build_to_mirrored_paths_and_a_broken_one_fails_alone(archive, first_run):
@@ -133,7 +139,7 @@ def test_rerun_takes_built_pages_from_the_cache(first_run, client):
 
 
 def test_a_crashed_task_is_retried_once(archive, tmp_path, client):
-    jobs = batch_jobs(archive, [archive / GOOD[0]], tmp_path / "out", pdfa=False, cache=False)
+    jobs = batch_jobs(archive, [archive / GOOD[0]], tmp_path / "out", output=DEFAULT, cache=False)
 
     [outcome] = run_batch(jobs, client, task=crashes_once)
 

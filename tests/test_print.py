@@ -17,12 +17,15 @@ from PIL import Image
 
 import build_pdf
 from layout.model.grid import FORMATS, MM
-from layout.output.pdfx import INK_LIMIT, PROFILE, SEPARATION_LIMIT, cmyk_photo
+from layout.options import INK_LIMIT, PDFX_1A, PDFX_4, OutputOptions
+from layout.output.pdfx import PROFILE, SEPARATION_LIMIT, cmyk_photo
 from layout.pipeline import build
 from layout.render.masthead import ean13
-from layout.sources.loaders import load_page
+from layout.sources.page import load_page
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
+
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
 BLEED_MM = 3.0  # styles/print.css
 MASTHEAD = {"issue": 21345, "cn": "15-0002", "issn": "0317-8471", "url": "https://example.cn/e"}
@@ -41,12 +44,14 @@ def front_page(directory):
 
 @pytest.fixture(scope="module")
 def seed_x4():
-    return build(SEED, pdfx="x-4")
+    return build(SEED, options=OutputOptions(PDFX_4))
 
 
 @pytest.fixture(scope="module")
 def front(tmp_path_factory):
-    return build(front_page(tmp_path_factory.mktemp("front") / "p01"), pdfx="x-1a")
+    return build(
+        front_page(tmp_path_factory.mktemp("front") / "p01"), options=OutputOptions(PDFX_1A)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,7 @@ def photos(tmp_path_factory):
     for path in page.glob("*.jpg"):  # print resolution: 300 ppi and more at the module width
         with Image.open(path) as photo:
             photo.resize((photo.width * 3, photo.height * 3)).save(path, quality=90)
-    return build(page, pdfx="x-4")
+    return build(page, options=OutputOptions(PDFX_4))
 
 
 def boxes(pdf: bytes) -> dict[str, list[float]]:
@@ -168,7 +173,7 @@ def test_the_ink_limit_holds_for_the_darkest_colours():
 
 
 def test_the_print_pdf_is_reproducible(seed_x4):
-    assert build(SEED, pdfx="x-4").pdf == seed_x4.pdf
+    assert build(SEED, options=OutputOptions(PDFX_4)).pdf == seed_x4.pdf
 
 
 def zbar(png: Image.Image, tmp_path) -> list[str]:

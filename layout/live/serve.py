@@ -27,14 +27,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..errors import LayoutError
+from ..errors import LayoutError, SetupError
+from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
 from ..pipeline import build
 from ..production import report as build_report
 from ..production.edition import page_name
 from ..production.watch import watch_options
 from ..render.html_to_pdf import STYLES
-from ..sources.loaders import page_directories
+from ..sources.edition import page_directories
 from ..typeset import fonts
 from .overlay import overlay
 
@@ -75,8 +76,9 @@ class PageView:
 class Preview:
     """The pages being watched and what their last builds made."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, output: OutputOptions) -> None:
         self.target = target
+        self.output = output
         directories = enumerate(page_directories(target), start=1)
         views = [PageView(page_name(n, directory), directory) for n, directory in directories]
         self.pages = {view.id: view for view in views}
@@ -98,8 +100,8 @@ class Preview:
     def rebuild(self, page: PageView) -> None:
         with self.lock:
             try:
-                result = build(page.directory)
-            except LayoutError as error:
+                result = build(page.directory, options=self.output)
+            except (LayoutError, SetupError) as error:
                 page.error = str(error)
                 page.problems = [
                     {"file": p.file.name if p.file else None, "message": str(p)}
@@ -116,8 +118,8 @@ class Preview:
             page.version += 1
 
 
-def create_app(target: Path, *, watch: bool = True) -> Starlette:
-    preview = Preview(target)
+def create_app(target: Path, *, output: OutputOptions = DEFAULT, watch: bool = True) -> Starlette:
+    preview = Preview(target, output)
     listeners: set[asyncio.Queue] = set()
 
     async def rebuild(pages: list[PageView]) -> None:

@@ -18,10 +18,10 @@ from xml.etree import ElementTree as ET
 from weasyprint import Attachment
 from weasyprint.pdf.metadata import DocumentMetadata
 
+from ..model.copy import PAGE_FILE
 from ..model.document import Page
-from ..sources.loaders import PAGE_FILE
+from ..options import PDFA
 
-VARIANT = "pdf/a-3b"
 LANGUAGE = "zh-CN"  # as <html lang> in the template
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -58,7 +58,11 @@ def pdf_options(page: Page) -> dict[str, Any]:
     They hold one-shot sources (WeasyPrint reads attachments and XMP as streams),
     so make them afresh for each `write_pdf`.
     """
-    return {"pdf_variant": VARIANT, "pdf_tags": True, "attachments": attachments(page)}
+    return {
+        "pdf_variant": PDFA.weasyprint_variant,
+        "pdf_tags": True,
+        "attachments": attachments(page),
+    }
 
 
 def add_xmp(metadata: DocumentMetadata, page: Page) -> None:

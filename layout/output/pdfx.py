@@ -24,13 +24,12 @@ from PIL import Image, ImageCms
 from weasyprint.pdf.metadata import DocumentMetadata
 
 from ..model.document import Page
+from ..options import Target
 
 if TYPE_CHECKING:
     import numpy as np
 
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
-VARIANTS = {"x-4": "pdf/x-4", "x-1a": "pdf/x-1a"}
-INK_LIMIT = 240  # % total area coverage: newsprint presses take 220–260 %
 # Photos are separated a little under the limit: JPEG's quantisation moves pixels
 # by several per cent, and the preflight measures every pixel of the JPEG.
 SEPARATION_LIMIT = 225
@@ -49,8 +48,8 @@ def colour_profile_css() -> str:
     )
 
 
-def pdf_options(target: str) -> dict[str, Any]:
-    return {"pdf_variant": VARIANTS[target], "output_intent": "device-cmyk"}
+def pdf_options(target: Target) -> dict[str, Any]:
+    return {"pdf_variant": target.weasyprint_variant, "output_intent": "device-cmyk"}
 
 
 def stable_document_id(metadata: DocumentMetadata, page: Page) -> None:

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from ..sources.loaders import PAGE_FILE
-from .edition import CACHE_DIR, crashed
-from .page_job import PageJob, PageOutcome, run_page
+from ..model.copy import PAGE_FILE
+from ..options import OutputOptions
+from .cache import CACHE_DIR
+from .page_job import PageJob, PageOutcome, crashed, run_page
 
 ATTEMPTS = 2  # a crashed task is resubmitted once
 
@@ -45,7 +46,7 @@ def find_pages(root: Path, *, skip: Path | None = None) -> list[Path]:
 
 
 def batch_jobs(
-    root: Path, pages: list[Path], out: Path, *, pdfa: bool, cache: bool
+    root: Path, pages: list[Path], out: Path, *, output: OutputOptions, cache: bool
 ) -> list[PageJob]:
     """A job per page, its PDF at the page's path under `out`, so the output mirrors the archive."""
     jobs = []
@@ -56,7 +57,7 @@ def batch_jobs(
             PageJob(
                 page.absolute(),
                 out.absolute() / name.parent / f"{name.name}.pdf",
-                pdfa=pdfa,
+                output=output,
                 cache=out.absolute() / CACHE_DIR if cache else None,
             )
         )

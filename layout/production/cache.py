@@ -29,6 +29,7 @@ CODE = (
     "fonts/roles.yaml",
     "requirements.txt",
 )
+CACHE_DIR = ".cache"  # under an edition's or batch's output directory
 PDF_NAME = "page.pdf"
 ENTRY_NAME = "entry.json"
 

@@ -14,15 +14,16 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import SetupError
 from ..model.document import Edition
+from ..options import DEFAULT, OutputOptions
 from ..output.preview import contact_sheet
 from ..output.write import write_atomically
 from ..typeset import fonts
-from . import report as build_report
+from .cache import CACHE_DIR
 from .combine import combine
-from .page_job import PageJob, PageOutcome, build_page, cache_key, from_cache
+from .page_job import PageJob, PageOutcome, build_page, cache_key, crashed, from_cache
 
-CACHE_DIR = ".cache"
 PROOF_DIR = "proof"
 EDITION_PDF = "edition.pdf"
 CONTACT_SHEET = "contact-sheet.png"
@@ -32,11 +33,8 @@ CONTACT_SHEET = "contact-sheet.png"
 class EditionOptions:
     jobs: int = os.cpu_count() or 1
     cache: bool = True
-    pdfa: bool = False
-    pdfx: str | None = None
-    preflight: bool = False
     proof: bool = False
-    time_limit: float | None = 120.0
+    output: OutputOptions = DEFAULT
 
 
 @dataclass(frozen=True)
@@ -66,11 +64,8 @@ def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[Page
                 directory,
                 out / f"{name}.pdf",
                 out / PROOF_DIR / f"{name}.png" if options.proof else None,
-                pdfa=options.pdfa,
-                pdfx=options.pdfx,
-                preflight=options.preflight,
+                output=options.output,
                 cache=out / CACHE_DIR if options.cache else None,
-                time_limit=options.time_limit,
             )
         )
     return jobs
@@ -129,6 +124,8 @@ def _run(jobs: list[tuple[PageJob, str | None]], workers: int) -> Iterator[PageO
         for future in as_completed(futures):
             try:
                 yield future.result()
+            except SetupError:  # no page can build on this machine
+                raise
             except Exception as error:  # a crashed page is reported; the others go on
                 yield crashed(futures[future], error)
 
@@ -141,12 +138,7 @@ def _warm() -> None:
 def _guarded(job: PageJob, key: str | None) -> PageOutcome:
     try:
         return build_page(job, key)
+    except SetupError:
+        raise
     except Exception as error:  # as in the pool
         return crashed(job, error)
-
-
-def crashed(job: PageJob, error: BaseException) -> PageOutcome:
-    """The outcome of a page whose build raised something other than a content problem."""
-    entry = build_report.failed_entry(job.directory, error)
-    message = f"internal error: {type(error).__name__}: {error}"
-    return PageOutcome(job.directory, "failed", entry, None, 0.0, message)

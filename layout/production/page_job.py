@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import LayoutError
+from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
 from ..output.write import write_atomically
 from . import report as build_report
@@ -30,11 +31,8 @@ class PageJob:
     directory: Path
     pdf: Path  # where the page's PDF goes
     proof: Path | None = None  # where its PNG proof goes, if wanted
-    pdfa: bool = False
-    pdfx: str | None = None  # "x-4" or "x-1a": the print plant's PDF/X
-    preflight: bool = False  # (always with pdfx)
+    output: OutputOptions = DEFAULT
     cache: Path | None = None  # the cache's root; None builds every time
-    time_limit: float | None = 120.0
     dpi: int = 50  # of the proof
 
 
@@ -85,11 +83,6 @@ def marks_of(result: Build) -> PageMarks:
     return PageMarks(page.number, label, articles)
 
 
-def cache_options(job: PageJob) -> dict[str, object]:
-    """The options that change a page's PDF (the proof is made from the PDF)."""
-    return {"pdfa": job.pdfa, "pdfx": job.pdfx, "preflight": job.preflight}
-
-
 def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
     """The page from the cache if its key is there, else built (and then cached)."""
     key = cache_key(job)
@@ -98,7 +91,7 @@ def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> Pa
 
 def cache_key(job: PageJob) -> str | None:
     """The page's cache key, taken before any build: it names the sources as they were read."""
-    return page_key(job.directory, cache_options(job)) if job.cache is not None else None
+    return page_key(job.directory, job.output.cache_key()) if job.cache is not None else None
 
 
 def from_cache(
@@ -132,15 +125,7 @@ def build_page(
 
     started = clock()
     try:
-        result = build(
-            job.directory,
-            job.pdf,
-            seconds=job.time_limit,
-            clock=clock,
-            pdfa=job.pdfa,
-            pdfx=job.pdfx,
-            preflight=job.preflight,
-        )
+        result = build(job.directory, job.pdf, options=job.output, clock=clock)
     except LayoutError as error:
         entry = build_report.failed_entry(job.directory, error)
         seconds = clock() - started
@@ -167,3 +152,10 @@ def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | No
 
 def _outputs(job: PageJob) -> list[dict]:
     return build_report.outputs_of([p for p in (job.pdf, job.proof) if p is not None])
+
+
+def crashed(job: PageJob, error: BaseException) -> PageOutcome:
+    """The outcome of a page whose build raised something other than a content problem."""
+    entry = build_report.failed_entry(job.directory, error)
+    message = f"internal error: {type(error).__name__}: {error}"
+    return PageOutcome(job.directory, "failed", entry, None, 0.0, message)

@@ -28,6 +28,7 @@ CRASH_HINT = "this is a bug in the typesetter; please report it with the page"
 def _problem(problem: Problem) -> dict:
     fields = dataclasses.asdict(problem)
     fields["file"] = None if problem.file is None else str(problem.file)
+    fields["text"] = str(problem)  # as the command line prints it
     return fields
 
 
@@ -50,6 +51,7 @@ def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
             name: dataclasses.asdict(figures) for name, figures in report.typography.items()
         },
         "problems": [_problem(p) for p in report.problems],
+        "warnings": [_problem(p) for p in result.warnings],
         "preflight": result.preflight.to_json() if result.preflight else None,
         "outputs": outputs_of(outputs),
     }

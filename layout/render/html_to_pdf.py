@@ -3,18 +3,25 @@
 WeasyPrint is pinned (pyproject.toml): the composer's measurements assume
 its text pipeline (Pango, HarfBuzz features from CSS, letter-spacing after
 every character), which `tests/test_render.py` checks against this version.
-Everything WeasyPrint reads goes through `fetch.PageFetcher`.
+Everything WeasyPrint reads goes through `fetch.PageFetcher`, and everything
+it logs at WARNING or worse becomes a problem: an error (an image it could not
+load) stops the build, a warning (a CSS rule it ignored) travels with it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 
 from .. import PROJECT
-from ..errors import Problem, SourceError
+from ..errors import Problem, RenderError, SourceError
 from ..model.document import Page
+from ..options import PDFA, SCREEN, Target
 from ..output import archive, pdfx
 from ..typeset.fonts import require_fast_subsetting
 from .fetch import PageFetcher, RefusedReferenceError
@@ -23,49 +30,95 @@ ROOT = PROJECT
 STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
 PRINT_STYLESHEET = "print.css"  # added for PDF/X
+LOG_HINT = "a bug in the typesetter's styles or templates, or a file it could not read"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    warnings: tuple[Problem, ...] = ()  # what WeasyPrint warned of
 
 
 def render_pdf(
-    html: str, base: Path, *, page: Page | None = None, variant: str | None = None
-) -> bytes:
-    """PDF bytes of one page; `base` (the page directory) resolves its references.
+    html: str, base: Path, *, page: Page | None = None, target: Target = SCREEN
+) -> Rendered:
+    """The PDF of one page; `base` (the page directory) resolves its references.
 
-    `variant` "pdfa" makes the archival PDF/A-3b of `page` (see archive.py);
-    "x-4" or "x-1a" the print plant's PDF/X (see pdfx.py and styles/print.css).
+    `target` PDF/A makes the archival PDF/A-3b of `page` (see archive.py); a
+    printing target the print plant's PDF/X (see pdfx.py and styles/print.css).
     """
     require_fast_subsetting()
-    printing = variant in pdfx.VARIANTS
+    with _weasyprint_log() as records:
+        try:
+            pdf = _render(html, base, page, target)
+        except RefusedReferenceError as refused:
+            raise SourceError(
+                Problem(
+                    f"refers to {refused.url}, which is outside the page directory",
+                    file=Path(base),
+                    hint="keep every file the page uses inside its directory",
+                )
+            ) from None
+    problems = [
+        Problem(
+            f"WeasyPrint: {record.getMessage()}",
+            Path(base),
+            hint=LOG_HINT,
+            severity="error" if record.levelno >= logging.ERROR else "warning",
+        )
+        for record in records
+    ]
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise RenderError(errors)
+    return Rendered(pdf, tuple(problems))
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _weasyprint_log() -> Iterator[list[logging.LogRecord]]:
+    """WeasyPrint's WARNING-or-worse records while the block runs: it only logs them."""
+    handler = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def _render(html: str, base: Path, page: Page | None, target: Target) -> bytes:
+    printing = target.printing
     roots = [Path(base), STYLES, ROOT / "fonts"] + ([pdfx.PROFILE] if printing else [])
     fetcher = PageFetcher(*roots, photos=pdfx.cmyk_photo if printing else None)
     profiles: dict = {}  # filled by @color-profile rules; WeasyPrint takes the output intent here
     names = STYLESHEETS + ((PRINT_STYLESHEET,) if printing else ())
-    options = pdfx.pdf_options(variant) if printing else {}
-    try:
-        stylesheets = [
-            weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher, color_profiles=profiles)
-            for name in names
-        ]
-        if printing:
-            stylesheets.append(
-                weasyprint.CSS(
-                    string=pdfx.colour_profile_css(), url_fetcher=fetcher, color_profiles=profiles
-                )
+    options = pdfx.pdf_options(target) if printing else {}
+    stylesheets = [
+        weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher, color_profiles=profiles)
+        for name in names
+    ]
+    if printing:
+        stylesheets.append(
+            weasyprint.CSS(
+                string=pdfx.colour_profile_css(), url_fetcher=fetcher, color_profiles=profiles
             )
-        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render(
-            stylesheets=stylesheets, color_profiles=profiles, **options
         )
-        if variant == "pdfa" and page is not None:
-            options = archive.pdf_options(page)
-            archive.add_xmp(document.metadata, page)
-        elif printing and page is not None:
-            pdfx.stable_document_id(document.metadata, page)
-        pdf = document.write_pdf(uncompressed_pdf=False, **options)
-        return pdfx.black_to_k(pdf) if printing else pdf
-    except RefusedReferenceError as refused:
-        raise SourceError(
-            Problem(
-                f"refers to {refused.url}, which is outside the page directory",
-                file=Path(base),
-                hint="keep every file the page uses inside its directory",
-            )
-        ) from None
+    document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=fetcher).render(
+        stylesheets=stylesheets, color_profiles=profiles, **options
+    )
+    if target == PDFA and page is not None:
+        options = archive.pdf_options(page)
+        archive.add_xmp(document.metadata, page)
+    elif printing and page is not None:
+        pdfx.stable_document_id(document.metadata, page)
+    pdf = document.write_pdf(uncompressed_pdf=False, **options)
+    return pdfx.black_to_k(pdf) if printing else pdf
