@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..model.copy import MASTHEAD_ROLES, PAGE_FILE, Copy
 from ..model.document import Page
 from ..model.grid import MM
 from ..model.layout import Box, Layout
@@ -129,6 +130,18 @@ def masthead_lines(page: Page) -> dict[str, str] | None:
         "cn": f"国内统一连续出版物号 CN {m.cn}",
         "issn": f"国际标准连续出版物号 ISSN {m.issn}",
     }
+
+
+def masthead_copy(page: Page) -> list[Copy]:
+    """The masthead's text as copy, so that font coverage sees what it prints."""
+    lines = masthead_lines(page)
+    if lines is None:
+        return []
+    where = page.directory / PAGE_FILE
+    return [
+        Copy(page.paper, MASTHEAD_ROLES["paper"], where, "masthead"),
+        Copy("".join(lines.values()), MASTHEAD_ROLES["lines"], where, "masthead"),
+    ]
 
 
 def _masthead_parts(page: Page) -> dict[str, str] | None:

@@ -25,7 +25,8 @@ from dataclasses import replace
 from itertools import groupby
 from operator import itemgetter
 
-from layout.model.document import Article, Banner, Credits, Image, Page, Span
+from ..model.copy import rewrite_copy
+from ..model.document import Page, Span
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string
 
@@ -78,53 +79,7 @@ def normalise_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def normalise_page(page: Page) -> Page:
     """Normalise every piece of copy on the page; names, paths and numbers are left alone."""
-    return replace(
-        page,
-        banner=page.banner and _normalise_banner(page.banner),
-        lede=tuple(map(normalise_text, page.lede)),
-        articles=tuple(map(_normalise_article, page.articles)),
-        credits=_normalise_credits(page.credits),
-    )
-
-
-def _normalise_banner(banner: Banner) -> Banner:
-    return replace(
-        banner,
-        title=normalise_text(banner.title),
-        kicker=_optional(banner.kicker),
-        subtitle=_optional(banner.subtitle),
-    )
-
-
-def _normalise_article(article: Article) -> Article:
-    return replace(
-        article,
-        headline=normalise_text(article.headline),
-        kicker=_optional(article.kicker),
-        subhead=_optional(article.subhead),
-        byline=_optional(article.byline),
-        images=tuple(map(_normalise_image, article.images)),
-        blocks=tuple(
-            replace(block, spans=normalise_spans(block.spans)) for block in article.blocks
-        ),
-    )
-
-
-def _normalise_image(image: Image) -> Image:
-    return replace(image, caption=_optional(image.caption), credit=_optional(image.credit))
-
-
-def _normalise_credits(credits: Credits) -> Credits:
-    return replace(
-        credits,
-        lines=tuple(map(normalise_text, credits.lines)),
-        editors=tuple(map(normalise_text, credits.editors)),
-        designer=_optional(credits.designer),
-    )
-
-
-def _optional(text: str | None) -> str | None:
-    return None if text is None else normalise_text(text)
+    return rewrite_copy(page, normalise_text, normalise_spans)
 
 
 def _normalise(text: str, origins: Sequence[int]) -> tuple[str, list[int]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CheckError, Problem
+from ..model.copy import page_copy
 from ..model.document import Page
 from ..model.layout import Layout, Module
 from ..typeset.linebreak import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
@@ -315,24 +316,9 @@ def _squeeze(text: str) -> str:
 def _check_text_present(page: Page, glyphs: list[Glyph], report: Report) -> None:
     """Display text (banner, headlines, lede, credits) appears whole in the text layer."""
     printed = _squeeze("".join(g.text for g in glyphs))
-    pieces: list[tuple[str, str]] = []
-    if page.banner:
-        pieces += [
-            ("banner", t)
-            for t in (page.banner.kicker, page.banner.title, page.banner.subtitle)
-            if t
-        ]
-    pieces += [("lede", p) for p in page.lede]
-    for article in page.articles:
-        pieces += [
-            (article.file.name, t)
-            for t in (article.kicker, article.headline, article.subhead, article.byline)
-            if t
-        ]
-    pieces += [("credits", line) for line in page.credits.lines]
-    for where, text in pieces:
-        if _squeeze(text) not in printed:
-            report.problems.append(Problem(f"{text!r} is missing from the text layer", field=where))
+    for copy in page_copy(page):
+        if copy.display and _squeeze(copy.text) not in printed:
+            report.problems.append(copy.problem(f"{copy.text!r} is missing from the text layer"))
 
 
 def _check_inside(glyphs: list[Glyph], size: tuple[float, float], report: Report) -> None:

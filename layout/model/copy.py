@@ -1,0 +1,122 @@
+"""Every piece of a page's copy, with where the author wrote it and the font role that prints it.
+
+Normalising, checking font coverage, composing and reading the PDF back all go
+over the same fields; they take them from here, so a field added to the page is
+seen by all of them, and coverage always checks the font that will draw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import Problem
+from .document import Article, Block, Page, Span
+
+PAGE_FILE = "page.yaml"  # in every page directory
+
+# The font role (fonts/roles.yaml) that prints each field.
+BANNER_ROLES = {"kicker": "kai", "title": "banner", "subtitle": "kai"}
+HEAD_ROLES = {"kicker": "kai", "headline": "headline", "subhead": "kai", "byline": "kai"}
+LEDE_ROLE = "kai"
+CREDITS_ROLE = "kai"
+CAPTION_ROLE = "kai"
+FOLIO_ROLE = "sans"  # paper and section in the running head
+MASTHEAD_ROLES = {"paper": "banner", "lines": "sans"}
+
+
+def body_role(block: Block, span: Span) -> str:
+    if block.kind == "crosshead":
+        return "headline"
+    return "body_bold" if span.bold else "body"
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One piece of text as the author wrote it, and where."""
+
+    text: str
+    role: str  # the font role that prints it
+    file: Path
+    field: str
+    line: int | None = None
+    display: bool = False  # printed whole in display type: the check finds it in the PDF
+
+    def problem(self, message: str, hint: str | None = None) -> Problem:
+        return Problem(message, self.file, self.line, self.field, hint)
+
+
+def page_copy(page: Page) -> Iterator[Copy]:
+    """The page's copy in reading order: banner, lede, articles, credits, running head."""
+    yaml_file = page.directory / PAGE_FILE
+    if page.banner:
+        for name, role in BANNER_ROLES.items():
+            text = getattr(page.banner, name)
+            if text:
+                yield Copy(text, role, yaml_file, f"headline.{name}", display=True)
+    for number, text in enumerate(page.lede, start=1):
+        yield Copy(text, LEDE_ROLE, yaml_file, f"lede paragraph {number}", display=True)
+    for article in page.articles:
+        yield from article_copy(article)
+    credits = page.credits
+    for text in credits.lines:
+        yield Copy(text, CREDITS_ROLE, yaml_file, "credits", display=True)
+    for text in (*credits.editors, credits.designer or ""):
+        yield Copy(text, CREDITS_ROLE, yaml_file, "credits")
+    yield Copy(page.paper + (page.section or ""), FOLIO_ROLE, yaml_file, "paper")
+
+
+def article_copy(article: Article) -> Iterator[Copy]:
+    for name, role in HEAD_ROLES.items():
+        text = getattr(article, name)
+        if text:
+            yield Copy(text, role, article.file, name, display=True)
+    for image in article.images:
+        for text in (image.caption, image.credit):
+            if text:
+                yield Copy(text, CAPTION_ROLE, article.file, "images")
+    for block in article.blocks:
+        for span in block.spans:
+            yield Copy(span.text, body_role(block, span), article.file, "body", block.line)
+
+
+def rewrite_copy(
+    page: Page,
+    text: Callable[[str], str],
+    spans: Callable[[tuple[Span, ...]], tuple[Span, ...]],
+) -> Page:
+    """The page with every piece of copy passed through `text`, body paragraphs through `spans`.
+
+    Names, paths, dates and numbers are not copy and stay as they are.
+    """
+
+    def optional(value: str | None) -> str | None:
+        return None if value is None else text(value)
+
+    def article(a: Article) -> Article:
+        return replace(
+            a,
+            **{name: optional(getattr(a, name)) for name in HEAD_ROLES},
+            images=tuple(
+                replace(i, caption=optional(i.caption), credit=optional(i.credit)) for i in a.images
+            ),
+            blocks=tuple(replace(b, spans=spans(b.spans)) for b in a.blocks),
+        )
+
+    banner = page.banner and replace(
+        page.banner, **{name: optional(getattr(page.banner, name)) for name in BANNER_ROLES}
+    )
+    credits = replace(
+        page.credits,
+        lines=tuple(map(text, page.credits.lines)),
+        editors=tuple(map(text, page.credits.editors)),
+        designer=optional(page.credits.designer),
+    )
+    return replace(
+        page,
+        banner=banner,
+        lede=tuple(map(text, page.lede)),
+        articles=tuple(map(article, page.articles)),
+        credits=credits,
+    )
