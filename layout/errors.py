@@ -1,14 +1,19 @@
-"""Typed errors: every content problem names where it is and how to fix it.
+"""Diagnostics: every problem names where it is, how bad it is and how to fix it.
 
-The command line turns any `LayoutError` into one message and exit code 1;
-nothing else about a content problem should ever reach the user as a
-traceback.
+The command line turns a `LayoutError` (the content cannot be typeset as
+asked) into one message and exit code 1, and a `SetupError` (this machine
+lacks something every build needs) into another and exit code 3; nothing
+else should ever reach the user as a traceback.  Warnings travel with a
+build that succeeded and are printed and reported the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class Problem:
     line: int | None = None
     field: str | None = None
     hint: str | None = None
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = ""
@@ -29,18 +35,26 @@ class Problem:
                 where += f":{self.line}"
             where += ": "
         what = f"{self.field}: " if self.field else ""
-        text = f"{where}{what}{self.message}"
+        warning = "warning: " if self.severity == "warning" else ""
+        text = f"{where}{warning}{what}{self.message}"
         if self.hint:
             text += f"\n    fix: {self.hint}"
         return text
 
 
-class LayoutError(Exception):
-    """The page cannot be typeset as asked; carries every problem found."""
+class ProblemsError(Exception):
+    """Carries every problem found, so one run reports them all."""
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # rebuilt from its problems when it crosses a process boundary
+        return type(self), (self.problems,)
+
+
+class LayoutError(ProblemsError):
+    """The page cannot be typeset as asked: the author or editor can fix it."""
 
 
 class SourceError(LayoutError):
@@ -67,6 +81,10 @@ class CheckError(LayoutError):
     """The rendered PDF fails a print check read back from it."""
 
 
+class RenderError(CheckError):
+    """WeasyPrint could not draw something the page asks for (it logged an error)."""
+
+
 class PreflightError(CheckError):
     """The PDF breaks a print plant's rule (fonts, colour, resolution, ink, sizes)."""
 
@@ -75,5 +93,9 @@ class TimeLimitError(LayoutError):
     """The page took longer to build than it is allowed."""
 
 
-class SetupError(LayoutError):
-    """The machine lacks something the build needs to run (fast)."""
+class SetupError(ProblemsError):
+    """The machine lacks something every build needs (fonts, fontconfig, the subsetter).
+
+    Not a content problem: no page can build until the machine is fixed, so an
+    edition stops at the first one instead of failing every page with it.
+    """

@@ -1,10 +1,14 @@
-"""Shared fixtures: the real fonts and grids, loaded once per session."""
+"""Shared fixtures: the real fonts and grids, loaded once per session; the Hypothesis
+profiles; and a guard that fails any test during which WeasyPrint warns unexpectedly."""
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from layout.model.grid import Grid
 from layout.typeset import fonts
@@ -12,6 +16,12 @@ from layout.typeset.measure import Typesetter
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "baotou-daily-2024-03-26-p5"
+
+# CI runs the same examples every time, so a red run can be re-run and read; a
+# developer's run explores new ones.  HYPOTHESIS_PROFILE=ci reproduces CI's here.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +32,26 @@ def roles():
 @pytest.fixture(scope="session")
 def typesetter(roles):
     return Typesetter(roles, Grid.for_format("tabloid"))
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_log(request):
+    """WeasyPrint's WARNING-or-worse records; a test that expects some says so by taking
+    this fixture and emptying the list, any other test fails if one was logged."""
+    handler = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+    if handler.records:
+        logged = "\n".join(f"{r.levelname}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"WeasyPrint logged during the test:\n{logged}", pytrace=False)

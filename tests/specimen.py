@@ -8,6 +8,7 @@ that what they measure is what a page prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from layout.render.html_to_pdf import render_pdf
 from layout.render.template import environment
@@ -31,4 +32,4 @@ def render_lines(
         f".l{{height:{pitch}pt;line-height:{pitch}pt}}</style></head>"
         f"<body>{body}</body></html>"
     )
-    return read_glyphs(render_pdf(html, base="."))[1]
+    return read_glyphs(render_pdf(html, base=Path()).pdf)[1]

@@ -26,7 +26,7 @@ def rendered(roles, typesetter):
 
 def test_a_good_page_passes(rendered):
     source, layout, html = rendered
-    report = check_pdf(render_pdf(html, source.directory), source, layout)
+    report = check_pdf(render_pdf(html, source.directory).pdf, source, layout)
     assert report.total.justified > 100
     assert report.total.flush == report.total.justified
     assert len(report.fonts) >= 3
@@ -38,7 +38,7 @@ def test_a_line_left_unjustified_fails(rendered):
     broken = re.sub(r"letter-spacing:0\.[0-9]*[1-9][0-9]*pt", "letter-spacing:0pt", html, count=1)
     assert broken != html
     with pytest.raises(CheckError, match="from the column edge"):
-        check_pdf(render_pdf(broken, source.directory), source, layout)
+        check_pdf(render_pdf(broken, source.directory).pdf, source, layout)
 
 
 def test_text_that_differs_from_the_source_fails(rendered):
@@ -46,7 +46,7 @@ def test_text_that_differs_from_the_source_fails(rendered):
     head, body = html.split("<article", 1)
     broken = head + "<article" + body.replace("呼和浩特", "呼和浩待", 1)
     with pytest.raises(CheckError, match="differs from the line set"):
-        check_pdf(render_pdf(broken, source.directory), source, layout)
+        check_pdf(render_pdf(broken, source.directory).pdf, source, layout)
 
 
 def glyphs(text: str, left: float = 0.0, em: float = 10.0) -> list[Glyph]:

@@ -38,6 +38,6 @@ def test_files_inside_the_page_and_data_urls_are_served(tmp_path):
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
     html = PAGE.format(f'<img src="photo.png"><img src="{pixel}">')
-    pdf = render_pdf(html, tmp_path)
+    pdf = render_pdf(html, tmp_path).pdf
     assert pdf.count(b"/Subtype /Image") >= 2  # both pictures (a PNG may add a soft mask)
     assert b"/EmbeddedFile" not in pdf

@@ -158,7 +158,15 @@ def _inline(drawing: Drawing, width_mm: float, height_mm: float) -> str:
     svg = svg[svg.index("<svg") :].rstrip()  # no XML declaration or doctype inside HTML
     svg = re.sub(r"\s*<title>\.\.\.</title>\s*<desc>\.\.\.</desc>", "", svg)
     svg = svg.replace(' id="group"', "", 1)  # ids would repeat across the page's symbols
+    # Inside HTML, WeasyPrint reads `style` with its CSS parser, which knows no SVG
+    # properties and warns of each; as attributes only the SVG renderer reads them.
+    svg = re.sub(r' style="([^"]*)"', _presentation_attributes, svg)
     return re.sub(r"rgb\((\d+)%,(\d+)%,(\d+)%\)", _black_ink, svg)
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    declarations = (d.split(":", 1) for d in match.group(1).split(";") if d.strip())
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in declarations)
 
 
 def _black_ink(match: re.Match[str]) -> str:
