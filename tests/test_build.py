@@ -20,6 +20,8 @@ from layout.model.grid import MM
 from layout.pipeline import build
 from tests.conftest import SEED
 
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
+
 NO_LINE_START = set("，。、；：？！）》」』”’")
 NO_LINE_END = set("（《「『“‘")
 

@@ -11,6 +11,8 @@ from layout.typeset.fonts import load_roles
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
+
 
 @pytest.fixture(scope="module")
 def seed_overlay():

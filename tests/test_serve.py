@@ -22,6 +22,8 @@ from playwright.sync_api import sync_playwright
 from layout.live.serve import create_app
 from tests.conftest import ROOT, SEED
 
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
+
 ARTICLES = sorted(p.name for p in SEED.glob("0*.md"))
 
 

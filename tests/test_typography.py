@@ -18,6 +18,8 @@ from layout.typeset.linebreak import break_paragraph
 from layout.verify.check import MAX_GAP_EM, Frame, measure_lines
 from tests.specimen import render_lines
 
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
+
 EM = 9.0
 PITCH = 14.0
 MEASURES = range(12, 21)  # characters: the column widths of Chinese newspapers

@@ -7,9 +7,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from layout.pipeline import build
 from layout.production.watch import is_source_change, watch
 from tests.conftest import SEED
+
+pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
 
 def test_hidden_editor_and_output_files_are_not_source_changes(tmp_path):
