@@ -1,0 +1,1 @@
+"""Typesetting text: normalised punctuation, font roles, clreq line breaking, measurement."""
