@@ -411,9 +411,9 @@ def edition_main(args: argparse.Namespace) -> int:
     result = build_edition(edition, out, options, on_page=progress.page_done)
     progress.close()
     if args.report:
-        made = [p for p in (result.pdf, result.contact_sheet) if p is not None]
-        summary = {"status": "failed" if result.failed else "built"}
-        summary["outputs"] = build_report.outputs_of(made)
+        written = [p for p in (result.pdf, result.contact_sheet) if p is not None]
+        summary: dict[str, object] = {"status": "failed" if result.failed else "built"}
+        summary["outputs"] = build_report.outputs_of(written)
         entries = [outcome.entry for outcome in result.outcomes]
         write_atomically(args.report, build_report.report_bytes(entries, summary))
     failed = _tell(list(result.outcomes), started)

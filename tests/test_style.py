@@ -1,4 +1,4 @@
-"""The code style is part of the test suite: ruff lint and format, as configured."""
+"""The code style is part of the test suite: ruff lint and format, and mypy, as configured."""
 
 from __future__ import annotations
 
@@ -25,4 +25,15 @@ def test_ruff_lint_is_clean():
 
 def test_ruff_format_is_clean():
     result = _ruff("format", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

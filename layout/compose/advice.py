@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import Problem
 from .frame import Frame
 from .pins import where
-from .scoring import MAX_HOLE_ROWS, Outcome, evaluate
+from .scoring import MAX_HOLE_ROWS, Outcome, detailed
 
 # smallest change to one article that makes the page fit: key -> (lines, columns)
 Changes = dict[str, tuple[int, int]]
@@ -76,9 +76,7 @@ def overset_problems(frame: Frame, out: Outcome, cuts: Changes) -> list[Problem]
 def underfill_problems(frame: Frame, out: Outcome, additions: Changes) -> list[Problem]:
     chars = frame.grid.chars
     problems = []
-    for hole in (
-        h for h in evaluate(frame, out.plan, detail=True).holes if h.box.rows > MAX_HOLE_ROWS
-    ):
+    for hole in (h for h in detailed(frame, out.plan).holes if h.box.rows > MAX_HOLE_ROWS):
         box = hole.box
         problems.append(
             Problem(

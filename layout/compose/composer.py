@@ -26,13 +26,13 @@ from ..typeset.measure import Typesetter
 from .advice import Changes, no_plan_problem, note_changes, overset_problems, underfill_problems
 from .frame import Frame
 from .plans import plans
-from .scoring import Outcome, evaluate, step_down
+from .scoring import Outcome, detailed, evaluate, step_down
 
 
 def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:
     """Lay out the page, or raise FitError saying what does not fit and by how much."""
     frame = Frame(page, grid, ts)
-    return _place(frame, evaluate(frame, _best(frame).plan, detail=True))
+    return _place(frame, detailed(frame, _best(frame).plan))
 
 
 def compose_page(page: Page, roles: dict[str, Role]) -> Layout:

@@ -103,6 +103,13 @@ def evaluate(frame: Frame, plan: Plan, detail: bool = False) -> Outcome | None:
     return out
 
 
+def detailed(frame: Frame, plan: Plan) -> Outcome:
+    """A plan `evaluate` has accepted, measured again with where everything goes."""
+    out = evaluate(frame, plan, detail=True)
+    assert out is not None, "detail changes what is recorded, not whether the plan is kept"
+    return out
+
+
 def _follows_rules(frame: Frame, plan: Plan) -> bool:
     lead, lede = frame.lead, frame.page.lede
     first = plan.strips[0][1]
@@ -154,7 +161,7 @@ def _strip(
         end = pin.row if pin else area.row + area.rows
         room = Box(column, width, cursor + above, end - cursor - above - below)
         starts += _stack(out, items, room, previous)
-        if pin is not None:
+        if key is not None and pin is not None:  # a pin is only looked up for a key
             item = out.item(frame, key, width)
             if not item.fits:
                 return None

@@ -41,7 +41,7 @@ class Sized:
     min_rows: int
     stretch: int  # rows it can absorb (air, photo growth)
     quality: float  # lower is better: smaller headline, short columns
-    build: object = field(repr=False)  # callable(rows, column, row) -> placed element
+    build: Callable[[int, int, int], Module | Lede] = field(repr=False)  # (rows, column, row)
     headline_pt: float = 0.0
     body: tuple[BodyRow, ...] = ()  # an article's body lines, for cuts and additions
     body_rows: int = 0  # lines of its longest body column here

@@ -22,7 +22,7 @@ import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.styles.style import BaseStyle
+from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
@@ -122,7 +122,7 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
 
 
-def _styles(style: BaseStyle | None) -> Iterator[BaseStyle]:
+def _styles(style: CharacterStyle | None) -> Iterator[CharacterStyle]:
     """A style and those it is based on; a cycle (possible in a hostile file) ends the chain."""
     seen = set()
     while style is not None and style.style_id not in seen:
@@ -247,8 +247,7 @@ class _Reader:
         self.pictures += 1
         rid = blip.get(qn("r:embed"))
         part = self.document.part.related_parts.get(rid) if rid else None
-        kind = IMAGE_TYPES.get(part.content_type) if part is not None else None
-        if kind is not None:
+        if part is not None and (kind := IMAGE_TYPES.get(part.content_type)) is not None:
             return DraftImage(f"image{self.pictures}.{kind}", part.blob)
         if part is not None:
             why = f"its format is {part.content_type}; only JPEG and PNG can be printed"

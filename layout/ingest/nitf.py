@@ -250,7 +250,10 @@ class _Reader:
         """Fill headline, subhead and byline; return the dateline."""
         dateline = None
         for item in _contents(element):
-            name = _name(item) if isinstance(item, Element) else None
+            if isinstance(item, str):
+                self._unplaced(item, lead, element)
+                continue
+            name = _name(item)
             if name == "hedline":
                 self._hedline(item, article, lead)
             elif name == "byline":
@@ -263,7 +266,10 @@ class _Reader:
 
     def _hedline(self, element: Element, article: DraftArticle, lead: list[str]) -> None:
         for item in _contents(element):
-            name = _name(item) if isinstance(item, Element) else None
+            if isinstance(item, str):
+                self._unplaced(item, lead, element)
+                continue
+            name = _name(item)
             if name == "hl1" and not article.headline:
                 article.headline = _text(item)
             elif name == "hl2" and not article.subhead:
@@ -281,7 +287,10 @@ class _Reader:
     def _blocks(self, element: Element, article: DraftArticle, into: list[str]) -> None:
         """Paragraphs, crossheads and photos of body.content, body.end or a `block` in them."""
         for item in _contents(element):
-            name = _name(item) if isinstance(item, Element) else None
+            if isinstance(item, str):
+                self._unplaced(item, into, element)
+                continue
+            name = _name(item)
             if name in ("p", "tagline"):
                 into += filter(None, [_inline(item)])
             elif name == "hl2":
@@ -326,7 +335,10 @@ class _Reader:
         sources: list[str] = []
         caption = credit = None
         for item in _contents(element):
-            name = _name(item) if isinstance(item, Element) else None
+            if isinstance(item, str):
+                self._unplaced(item, into, element)
+                continue
+            name = _name(item)
             if name == "media-reference":
                 sources += filter(None, [item.get("source")])
             elif name == "media-caption":

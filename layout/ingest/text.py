@@ -28,7 +28,9 @@ HEADLINE_MAX = 40  # characters: a longer line is body text
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Non-blank blocks of the text with the line each starts on."""
-    chunks, lines, start = [], [], 0
+    chunks: list[tuple[int, str]] = []
+    lines: list[str] = []
+    start = 0
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             if not lines:

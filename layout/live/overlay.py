@@ -100,7 +100,7 @@ def _fallback_findings(
     foreign = sorted(c for c, face in faces.items() if face != role.faces[0])
     if not foreign:
         return []
-    families = sorted({faces[c].family for c in foreign if faces[c] is not None})
+    families = sorted({face.family for c in foreign if (face := faces[c]) is not None})
     message = (
         f"{len(foreign)} characters in a fallback font ({', '.join(families)}): {''.join(foreign)}"
     )

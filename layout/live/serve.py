@@ -159,7 +159,7 @@ def create_app(target: Path, *, output: OutputOptions = DEFAULT, watch: bool = T
         async def endpoint(request: Request) -> Response:
             page = page_of(request)
             data = getattr(page, attribute) if page else None
-            if data is None:
+            if page is None or data is None:
                 return Response("not found", 404)
             headers = {"Cache-Control": "no-store"}
             if kind != "proof":

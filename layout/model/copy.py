@@ -7,9 +7,10 @@ seen by all of them, and coverage always checks the font that will draw it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problem
 from .document import Article, Block, Page, Span
@@ -94,19 +95,21 @@ def rewrite_copy(
     def optional(value: str | None) -> str | None:
         return None if value is None else text(value)
 
+    def fields(owner: object, names: Iterable[str]) -> dict[str, Any]:
+        # Any: `replace` checks `**` values against every field; these are all `str | None`
+        return {name: optional(getattr(owner, name)) for name in names}
+
     def article(a: Article) -> Article:
         return replace(
             a,
-            **{name: optional(getattr(a, name)) for name in HEAD_ROLES},
+            **fields(a, HEAD_ROLES),
             images=tuple(
                 replace(i, caption=optional(i.caption), credit=optional(i.credit)) for i in a.images
             ),
             blocks=tuple(replace(b, spans=spans(b.spans)) for b in a.blocks),
         )
 
-    banner = page.banner and replace(
-        page.banner, **{name: optional(getattr(page.banner, name)) for name in BANNER_ROLES}
-    )
+    banner = page.banner and replace(page.banner, **fields(page.banner, BANNER_ROLES))
     credits = replace(
         page.credits,
         lines=tuple(map(text, page.credits.lines)),

@@ -89,7 +89,10 @@ def attachments(page: Page) -> list[Attachment]:
     from the machine's mime.types (page.yaml: none) and take dates from the files'
     times, so the same sources would not give the same bytes everywhere.
     """
-    sources = {PAGE_FILE: (page.directory / PAGE_FILE, "application/yaml", _title(page))}
+    # name: (file, MIME type or None to tell from the data, description)
+    sources: dict[str, tuple[Path, str | None, str]] = {
+        PAGE_FILE: (page.directory / PAGE_FILE, "application/yaml", _title(page))
+    }
     for article in page.articles:
         sources[_name(page, article.file)] = (article.file, "text/markdown", article.headline)
         for image in article.images:

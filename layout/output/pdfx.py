@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 import pikepdf
+from pikepdf.models import ContentStreamInstructions
 from PIL import Image, ImageCms
 from weasyprint.pdf.metadata import DocumentMetadata
 
@@ -81,8 +82,9 @@ def black_to_k(pdf: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         changed = False
         for page in document.pages:
-            for content in (page, *_forms(page.Resources)):
-                changed |= _rewrite_black(content)
+            contents: tuple[pikepdf.Page | pikepdf.Object, ...] = (page, *_forms(page.Resources))
+            for content in contents:
+                changed |= _rewrite_black(document, content)
         if not changed:
             return pdf
         out = io.BytesIO()
@@ -101,20 +103,23 @@ def _forms(resources: pikepdf.Object | None) -> list[pikepdf.Object]:
 _K = {"rg": "k", "RG": "K"}
 
 
-def _rewrite_black(content: pikepdf.Object) -> bool:
+def _rewrite_black(document: pikepdf.Pdf, content: pikepdf.Page | pikepdf.Object) -> bool:
     instructions = pikepdf.parse_content_stream(content)
-    rewritten, changed = [], False
-    for operands, operator in instructions:
-        name = str(operator)
-        if name in _K and [float(v) for v in operands] == [0, 0, 0]:
-            rewritten.append(([0, 0, 0, 1], pikepdf.Operator(_K[name])))
+    rewritten: list[ContentStreamInstructions] = []
+    changed = False
+    for instruction in instructions:
+        name = str(instruction.operator)
+        if name in _K and [float(v) for v in instruction.operands] == [0, 0, 0]:
+            rewritten.append(
+                pikepdf.ContentStreamInstruction([0, 0, 0, 1], pikepdf.Operator(_K[name]))
+            )
             changed = True
         else:
-            rewritten.append((operands, operator))
+            rewritten.append(instruction)
     if changed:
         data = pikepdf.unparse_content_stream(rewritten)
         if isinstance(content, pikepdf.Page):
-            content.obj.Contents = content.obj.owner.make_stream(data)
+            content.obj.Contents = document.make_stream(data)
         else:
             content.write(data)
     return changed

@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from distributed import Client, Future, LocalCluster, as_completed
 
@@ -26,6 +27,9 @@ from ..model.copy import PAGE_FILE
 from ..options import OutputOptions
 from .cache import CACHE_DIR
 from .page_job import PageJob, PageOutcome, crashed, run_page
+
+if TYPE_CHECKING:
+    from dask.typing import Key
 
 ATTEMPTS = 2  # a crashed task is resubmitted once
 
@@ -99,7 +103,7 @@ def run_batch(
     for a job (`run_page`; tests pass one that crashes).
     """
     finished: dict[int, PageOutcome] = {}  # by index of the job
-    submitted: dict[str, tuple[int, int]] = {}  # task key: (index of its job, attempt)
+    submitted: dict[Key, tuple[int, int]] = {}  # task key: (index of its job, attempt)
 
     def submit(index: int, attempt: int) -> Future:
         future = client.submit(task, jobs[index], pure=False, key=_key(jobs[index], attempt))

@@ -22,7 +22,15 @@ from ..output.write import write_atomically
 from ..typeset import fonts
 from .cache import CACHE_DIR
 from .combine import combine
-from .page_job import PageJob, PageOutcome, build_page, cache_key, crashed, from_cache
+from .page_job import (
+    PageJob,
+    PageMarks,
+    PageOutcome,
+    build_page,
+    cache_key,
+    crashed,
+    from_cache,
+)
 
 PROOF_DIR = "proof"
 EDITION_PDF = "edition.pdf"
@@ -96,7 +104,7 @@ def build_edition(
     outcomes = tuple(finished[job.directory] for job in jobs)
     pdf = sheet = None
     if all(o.status != "failed" for o in outcomes):
-        pages = [(job.pdf.read_bytes(), o.marks) for job, o in zip(jobs, outcomes, strict=True)]
+        pages = [(job.pdf.read_bytes(), _marks(o)) for job, o in zip(jobs, outcomes, strict=True)]
         pdf = out / EDITION_PDF
         write_atomically(pdf, combine(pages, edition))
     if options.proof:
@@ -109,6 +117,11 @@ def build_edition(
             sheet = out / PROOF_DIR / CONTACT_SHEET
             write_atomically(sheet, contact_sheet(proofs))
     return EditionResult(edition, outcomes, pdf, sheet)
+
+
+def _marks(outcome: PageOutcome) -> PageMarks:
+    assert outcome.marks is not None, "only a failed page has no marks"
+    return outcome.marks
 
 
 def _run(jobs: list[tuple[PageJob, str | None]], workers: int) -> Iterator[PageOutcome]:

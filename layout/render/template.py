@@ -50,10 +50,10 @@ def segments(line: Line, em: float) -> tuple[Segment, ...]:
             # WeasyPrint draws no glyph for a span holding only a space, which would
             # drop it from the text layer: the space joins the run before it, and
             # the gaps on either side of it are set after it instead.
-            last = result[-1]
-            after = round(last.after + gap - last.spacing, 3)
+            run = result[-1]
+            after = round(run.after + gap - run.spacing, 3)
             result[-1] = Segment(
-                last.text + piece.text, last.bold, last.feature, last.spacing, after, last.solo
+                run.text + piece.text, run.bold, run.feature, run.spacing, after, run.solo
             )
             continue
         feature = "halt" if piece.halt else ("fwid" if piece.kind is Kind.RUN else None)

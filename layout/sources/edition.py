@@ -59,7 +59,7 @@ def _check_edition_pages(
         seen_dirs.add(page.resolve())
         page_doc = open_page_yaml(page, [])
         header = validate(PageSource, page_doc, []) if page_doc else None
-        if header is None:
+        if header is None or page_doc is None:
             continue  # its own build reports what is wrong with it
         for name in ("paper", "date"):
             if getattr(header, name) != getattr(source, name):

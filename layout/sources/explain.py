@@ -115,6 +115,6 @@ def read_model(path: Path, model: type[S], missing: Problem) -> tuple[Yaml, S]:
         raise SourceError(problems or [missing])
     doc = parse_yaml(text, path, 1, problems)
     source = validate(model, doc, problems) if doc else None
-    if source is None:
+    if source is None or doc is None:  # no document, no source
         raise SourceError(in_reading_order(problems))
     return doc, source

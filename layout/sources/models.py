@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -53,11 +53,11 @@ class Source(BaseModel):
 class BannerSource(Source):
     """The page banner (通栏标题) across the top of the page."""
 
-    kicker: Text | None = Field(None, description="眉题: short line above the title.")
+    kicker: Text | None = Field(default=None, description="眉题: short line above the title.")
     title: Text = Field(
         description="主标题: the banner title.", examples=["携手并进 合力聚势共赢美好未来"]
     )
-    subtitle: Text | None = Field(None, description="副题: line below the title.")
+    subtitle: Text | None = Field(default=None, description="副题: line below the title.")
 
 
 class CreditsSource(Source):
@@ -73,31 +73,33 @@ class CreditsSource(Source):
         description="责任编辑: editors' names.",
         examples=[["魏美丽", "蒋建波"]],
     )
-    designer: Text | None = Field(None, description="美术编辑: the page designer.")
+    designer: Text | None = Field(default=None, description="美术编辑: the page designer.")
 
 
-def _form(pattern: str) -> Any:
-    return Annotated[str, StringConstraints(strip_whitespace=True, pattern=pattern)]
+def _form(pattern: str) -> StringConstraints:
+    """A string field written in a fixed form: `Annotated[str, _form(pattern)]`."""
+    return StringConstraints(strip_whitespace=True, pattern=pattern)
 
 
 class MastheadSource(Source):
     """报头 of a front page: the paper's registration numbers and this issue's number."""
 
     issue: int = Field(ge=1, description="总第N期: the paper's running issue number.")
-    cn: _form(r"^\d{2}-\d{4}$") = Field(
+    cn: Annotated[str, _form(r"^\d{2}-\d{4}$")] = Field(
         description="国内统一连续出版物号 without `CN`.", examples=["15-0002"]
     )
-    issn: _form(r"^\d{4}-\d{3}[\dX]$") = Field(
+    issn: Annotated[str, _form(r"^\d{4}-\d{3}[\dX]$")] = Field(
         description="ISSN, NNNN-NNNC; its check digit is verified.", examples=["0317-8471"]
     )
-    variant: _form(r"^\d{2}$") = Field(
-        "00", description="EAN-13 price/variant digits after the ISSN digits."
+    variant: Annotated[str, _form(r"^\d{2}$")] = Field(
+        default="00", description="EAN-13 price/variant digits after the ISSN digits."
     )
-    addon: _form(r"^\d{2}$") | None = Field(
-        None, description="The barcode's 2-digit add-on (default: the issue number's last two)."
+    addon: Annotated[str, _form(r"^\d{2}$")] | None = Field(
+        default=None,
+        description="The barcode's 2-digit add-on (default: the issue number's last two).",
     )
-    url: _form(r"^https?://\S+$") | None = Field(
-        None, description="Address of the digital edition, printed as a QR code."
+    url: Annotated[str, _form(r"^https?://\S+$")] | None = Field(
+        default=None, description="Address of the digital edition, printed as a QR code."
     )
 
 
@@ -139,13 +141,16 @@ class PageSource(_IssueSource):
     }
 
     page: int = Field(ge=1, description="版次: the page number, 1 or more.", examples=[5])
-    section: Text | None = Field(None, description="版名: the section name.", examples=["专版"])
-    format: Literal["broadsheet", "tabloid"] = Field(
-        "broadsheet", description="Paper size: broadsheet (对开, default) or tabloid (四开)."
+    section: Text | None = Field(
+        default=None, description="版名: the section name.", examples=["专版"]
     )
-    headline: BannerSource | None = Field(None, description="The page banner (通栏标题).")
+    format: Literal["broadsheet", "tabloid"] = Field(
+        default="broadsheet",
+        description="Paper size: broadsheet (对开, default) or tabloid (四开).",
+    )
+    headline: BannerSource | None = Field(default=None, description="The page banner (通栏标题).")
     lede: Text | None = Field(
-        None, description="导语 under the banner; a blank line separates paragraphs."
+        default=None, description="导语 under the banner; a blank line separates paragraphs."
     )
     articles: list[Text] = Field(
         min_length=1,
@@ -153,9 +158,11 @@ class PageSource(_IssueSource):
         description="Article files (Markdown), relative to this directory, in priority order.",
         examples=[["01-fagaiwei.md", "02-gongxinju.md"]],
     )
-    credits: CreditsSource | None = Field(None, description="Credit lines at the page foot.")
+    credits: CreditsSource | None = Field(
+        default=None, description="Credit lines at the page foot."
+    )
     masthead: MastheadSource | None = Field(
-        None, description="报头: a front page's masthead (required on page 1)."
+        default=None, description="报头: a front page's masthead (required on page 1)."
     )
 
 
@@ -165,8 +172,8 @@ class ImageSource(Source):
     file: Text = Field(
         description="JPEG or PNG file, relative to the page directory.", examples=["photo.jpg"]
     )
-    caption: Text | None = Field(None, description="图片说明: the caption.")
-    credit: Text | None = Field(None, description="Photographer credit, e.g. 记者 张三 摄.")
+    caption: Text | None = Field(default=None, description="图片说明: the caption.")
+    credit: Text | None = Field(default=None, description="Photographer credit, e.g. 记者 张三 摄.")
 
 
 class SlotSource(Source):
@@ -205,12 +212,12 @@ class ArticleSource(Source):
     }
 
     headline: Text = Field(description="主题: the article headline.", examples=["项目建设提速"])
-    kicker: Text | None = Field(None, description="引题: line above the headline.")
-    subhead: Text | None = Field(None, description="副题: line below the headline.")
-    byline: Text | None = Field(None, description="Byline, e.g. 记者 张建芳.")
+    kicker: Text | None = Field(default=None, description="引题: line above the headline.")
+    subhead: Text | None = Field(default=None, description="副题: line below the headline.")
+    byline: Text | None = Field(default=None, description="Byline, e.g. 记者 张建芳.")
     images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
     slot: SlotSource | None = Field(
-        None, description="Pin the article's module; the engine fits the others around it."
+        default=None, description="Pin the article's module; the engine fits the others around it."
     )
 
 
@@ -228,7 +235,9 @@ class LayoutSource(Source):
 
     format: Literal["broadsheet", "tabloid"] = Field(description="The page's format.")
     body: float = Field(gt=0, description="Body size in points, one of the format's sizes.")
-    lede: SlotSource | None = Field(None, description="The lede's slot, if the page has one.")
+    lede: SlotSource | None = Field(
+        default=None, description="The lede's slot, if the page has one."
+    )
     modules: dict[Text, SlotSource] = Field(
         default_factory=dict, description="Article file name → its slot; unlisted ones float."
     )
@@ -245,7 +254,9 @@ class EditionSource(_IssueSource):
         "pages[]": "write each page as a directory path relative to edition.yaml",
     }
 
-    title: Text | None = Field(None, description="Title of the edition PDF (default: paper, date).")
+    title: Text | None = Field(
+        default=None, description="Title of the edition PDF (default: paper, date)."
+    )
     pages: list[Text] = Field(
         min_length=1,
         description="Page directories relative to edition.yaml, in the order printed.",

@@ -218,7 +218,7 @@ def _load_article(
                     "split it with blank lines where the paragraphs end",
                 )
             )
-    if source is None or len(problems) > before:
+    if source is None or doc is None or len(problems) > before:
         return None
     return Article(
         file=path,

@@ -390,7 +390,9 @@ def _best_breaks(
                 break  # no compression makes this or any longer line fit
             if end < n and highest < available - SHORT_LINE:
                 # far too short to be chosen unless nothing else fits: skip the exact cost
-                cost = LINE_COST + WIDE_GAP_COST + GAP_COST * (available - highest) ** 3
+                cost: float | None = (
+                    LINE_COST + WIDE_GAP_COST + GAP_COST * (available - highest) ** 3
+                )
             else:
                 cost = _line_cost(_flatten(clusters[start:end]), available, end == n)
             if cost is None:

@@ -251,7 +251,7 @@ def _measure_line(printed: list[Glyph], frame: Frame, previous: Frame | None, t:
         t.prohibited += 1
         faults.append("prohibited line start or end")
     same_paragraph = previous is not None and previous.label == frame.label and not previous.final
-    if same_paragraph and _splits_run(previous.text, frame.text):
+    if same_paragraph and previous is not None and _splits_run(previous.text, frame.text):
         t.split += 1
         faults.append("dash or ellipsis split across lines")
     gap = _widest_gap(printed, frame.em)

@@ -47,7 +47,9 @@ def read_glyphs(pdf: bytes) -> tuple[tuple[float, float], list[Glyph]]:
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         # Measured from the trim box: a print PDF has bleed and marks around the page.
-        left, top, right, bottom = (float(v) for v in page.trimbox)
+        # pdfplumber sets `trimbox` only when the page has one; WeasyPrint always writes it.
+        trimbox = page.trimbox  # type: ignore[attr-defined]  # set with setattr, so untyped
+        left, top, right, bottom = (float(v) for v in trimbox)
         glyphs = [
             Glyph(c["text"], c["x0"] - left, c["x1"] - left, c["top"] - top, c["bottom"] - top)
             for c in page.chars

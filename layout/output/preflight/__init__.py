@@ -72,4 +72,5 @@ def preflight(pdf: bytes, target: Target = SCREEN, *, ink_limit: float = INK_LIM
     with pikepdf.open(io.BytesIO(pdf)) as document:
         walk(document, rules.see)
         pages = len(document.pages)
-    return Preflight(rules.findings.sorted(), plant and plant.name, ink_limit, pages)
+    name = plant.name if plant is not None else None
+    return Preflight(rules.findings.sorted(), name, ink_limit, pages)

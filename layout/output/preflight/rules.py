@@ -11,6 +11,7 @@ from typing import Any
 
 import pikepdf
 
+from ...errors import Severity
 from ...options import Target
 from ...verify.pdfread import has_font_file
 from .colour import (
@@ -89,7 +90,7 @@ class PlantRules:
         limit: str,
         *,
         badness: float = 0.0,
-        severity: str = "error",
+        severity: Severity = "error",
         per_value: bool = False,
     ) -> None:
         finding = Finding(severity, check, self.page, element, value, limit)
@@ -211,6 +212,7 @@ class PlantRules:
         ppi = min(image.width * 72 / placed_x, image.height * 72 / placed_y)
         if ppi >= GOOD_PPI - 0.5:
             return
+        severity: Severity
         severity, limit = ("error", MIN_PPI) if ppi < MIN_PPI - 0.5 else ("warning", GOOD_PPI)
         self.add(
             "image-resolution",
