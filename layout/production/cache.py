@@ -1,7 +1,8 @@
 """A content-addressed store of built pages, so an edition rebuild renders only what changed.
 
-A page's key hashes everything its PDF depends on: every file of the page
-directory (names and bytes), the code and styles that typeset it, the pinned
+A page's key hashes everything its PDF depends on: exactly the files the
+build reads of the page directory (page.yaml, the articles it lists, their
+photos; names and bytes), the code and styles that typeset it, the pinned
 package versions, the font files the roles resolve to, and the build options.
 Two builds with one key give the same bytes (builds are reproducible), so a
 stored PDF can stand in for a new one.  Entries are written atomically; a
@@ -17,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import PROJECT
+from ..errors import LayoutError
+from ..model.copy import PAGE_FILE
+from ..model.document import Page
 from ..output.write import write_atomically
+from ..sources.page import load_page
 from ..typeset import fonts
 
 ROOT = PROJECT
@@ -34,10 +39,12 @@ PDF_NAME = "page.pdf"
 ENTRY_NAME = "entry.json"
 
 
-def _digest_files(digest: hashlib._Hash, root: Path, paths: list[Path]) -> None:
+def _digest_files(digest: hashlib._Hash, root: Path, paths: set[Path]) -> None:
+    """Names relative to `root` and contents, streamed: a photo need not fit in memory twice."""
     for path in sorted(paths):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as file:
+            digest.update(hashlib.file_digest(file, "sha256").digest())
 
 
 @functools.cache
@@ -45,7 +52,7 @@ def code_version() -> str:
     """Hash of the code, styles and pins; a change to any invalidates every page."""
     digest = hashlib.sha256()
     paths = {p for pattern in CODE for p in ROOT.glob(pattern) if p.is_file()}
-    _digest_files(digest, ROOT, [p for p in paths if "__pycache__" not in p.parts])
+    _digest_files(digest, ROOT, {p for p in paths if "__pycache__" not in p.parts})
     return digest.hexdigest()
 
 
@@ -64,17 +71,35 @@ def fonts_version() -> str:
     return digest.hexdigest()
 
 
-def page_key(directory: Path, options: dict[str, object]) -> str:
-    """The key of a page built from `directory` with `options` (JSON-able build options)."""
+def page_key(directory: Path, options: dict[str, object]) -> str | None:
+    """The key of the page in `directory` built with `options` (JSON-able build options).
+
+    None for a page that does not load (or whose files go while it loads): its
+    build will fail, and a failure is never cached.
+    """
+    try:
+        return loaded_key(load_page(directory), options)
+    except (LayoutError, OSError):
+        return None
+
+
+def loaded_key(page: Page, options: dict[str, object]) -> str | None:
+    """The key of `page` as loaded: the files it was read from, hashed as they are now.
+
+    Only what the build reads counts, so an editor's backup or a huge unrelated
+    file in the directory neither changes the key nor is read.  None if a file
+    has gone since the page was loaded.
+    """
     digest = hashlib.sha256()
     digest.update(code_version().encode() + fonts_version().encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
-    files = [
-        p
-        for p in directory.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    ]
-    _digest_files(digest, directory, files)
+    files = {page.directory / PAGE_FILE}
+    for article in page.articles:
+        files |= {article.file, *(image.path for image in article.images)}
+    try:
+        _digest_files(digest, page.directory, files)
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

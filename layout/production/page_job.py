@@ -20,9 +20,10 @@ from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
 from ..output.write import write_atomically
 from . import report as build_report
-from .cache import Cache, page_key
+from .cache import Cache, loaded_key, page_key
 
 if TYPE_CHECKING:
+    from ..model.document import Page
     from ..pipeline import Build
 
 
@@ -94,6 +95,15 @@ def cache_key(job: PageJob) -> str | None:
     return page_key(job.directory, job.output.cache_key()) if job.cache is not None else None
 
 
+def _unchanged(job: PageJob, key: str, page: Page) -> bool:
+    """Whether the files the build read still give `key`.
+
+    The build loads the page again; a source edited after the key was taken
+    would otherwise store the new PDF under the old sources' key.
+    """
+    return loaded_key(page, job.output.cache_key()) == key
+
+
 def from_cache(
     job: PageJob, key: str | None, clock: Callable[[], float] = time.perf_counter
 ) -> PageOutcome | None:
@@ -133,7 +143,7 @@ def build_page(
     marks = marks_of(result)
     report = build_report.built_entry(job.directory, result, [])
     place = None
-    if job.cache is not None and key is not None:
+    if job.cache is not None and key is not None and _unchanged(job, key, result.page):
         place = Cache(job.cache).put(key, result.pdf, {"report": report, "marks": marks.to_json()})
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
