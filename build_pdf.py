@@ -20,7 +20,8 @@ page labels, through a build cache in OUT_DIR/.cache.
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
 names the file, field and fix); 2 wrong usage; 3 this machine lacks something
-every build needs (fonts, fontconfig, the HarfBuzz subsetter: run ./setup.sh).
+every build needs (fonts, fontconfig, the HarfBuzz subsetter: run ./setup.sh);
+130 stopped by Ctrl-C (nothing written).
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layout.errors import shown  # the standard library only: safe before the re-run in .venv
+
 if TYPE_CHECKING:
     from layout.production.page_job import PageOutcome
 
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "source" / "baotou-daily-2024-03-26-p5"
 SETUP_FAILED = 3  # exit status: the machine, not the content, needs fixing
+INTERRUPTED = 130  # exit status after Ctrl-C, as a shell reports SIGINT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,8 +103,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REPORT.json",
         help="write what was built and measured (or what failed), for CI",
     )
-    parser.add_argument("--dpi", type=int, default=100, help="resolution of the PNG preview")
+    parser.add_argument(
+        "--dpi", type=_within(10, 600), default=100, help="resolution of the PNG preview"
+    )
     return parser
+
+
+def _within(low: float, high: float, kind: type = int) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` from `low` to `high` (never nan or inf)."""
+
+    def number(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is not from {low:g} to {high:g}")
+        return value
+
+    return number
 
 
 def _output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,7 +143,7 @@ def _output_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=_within(0.01, 86400, float),
         default=120.0,
         metavar="SECONDS",
         help="give up on a page that takes longer (default: 120)",
@@ -208,7 +229,9 @@ def _batch_parser() -> argparse.ArgumentParser:
 
 def batch_main(argv: list[str]) -> int:
     """`batch ROOT -o OUT`: every page under ROOT; exit 1 if any failed (after one retry)."""
-    args = _batch_parser().parse_args(argv)
+    parser = _batch_parser()
+    args = parser.parse_args(argv)
+    from layout.output.paths import directory_refusal, file_refusal  # noqa: PLC0415
     from layout.output.write import write_atomically  # noqa: PLC0415
     from layout.production import report as build_report  # noqa: PLC0415
     from layout.production.batch import batch_jobs, connect, find_pages, run_batch  # noqa: PLC0415
@@ -219,6 +242,9 @@ def batch_main(argv: list[str]) -> int:
     if not pages:
         print(f"build_pdf: no page directories (with page.yaml) under {args.root}", file=sys.stderr)
         return 1
+    refusal = directory_refusal("-o", args.output, pages)
+    if refusal := refusal or file_refusal({"--report": args.report}, (), pages):
+        parser.error(refusal)
     output = _output_options(args)
     jobs = batch_jobs(args.root, pages, args.output, output=output, cache=not args.no_cache)
     progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
@@ -234,9 +260,10 @@ def _tell(outcomes: list[PageOutcome], started: float) -> bool:
     """Print each failed page's problems and a tally of the pages; True if any failed."""
     for outcome in outcomes:
         if outcome.status == "failed":
-            print(f"build_pdf: cannot build {outcome.directory}:\n{outcome.error}", file=sys.stderr)
+            print(f"build_pdf: cannot build {shown(outcome.directory)}:", file=sys.stderr)
+            print(outcome.error, file=sys.stderr)
         for warning in outcome.entry.get("warnings", []):
-            print(f"{outcome.directory}: {warning['text']}")
+            print(f"{shown(outcome.directory)}: {warning['text']}")
     counts = Counter(outcome.status for outcome in outcomes)
     tally = ", ".join(f"{counts[s]} {s}" for s in ("built", "cached", "failed") if counts[s])
     print(f"{len(outcomes)} pages ({tally}) in {time.monotonic() - started:.1f} s")
@@ -248,7 +275,7 @@ def _serve_parser() -> argparse.ArgumentParser:
         prog="build_pdf.py serve", description="Live proof of a page or an edition."
     )
     parser.add_argument("directory", type=Path, help="page or edition directory")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=_within(1, 65535), default=8000)
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
     )
@@ -258,18 +285,22 @@ def _serve_parser() -> argparse.ArgumentParser:
 
 def serve_main(argv: list[str]) -> int:
     """`serve DIR`: a live proof in the browser, rebuilt on every save, until Ctrl-C."""
-    args = _serve_parser().parse_args(argv)
+    parser = _serve_parser()
+    args = parser.parse_args(argv)
+    if not any((args.directory / name).is_file() for name in ("page.yaml", "edition.yaml")):
+        parser.error(f"{shown(args.directory)} is not a page or edition directory")
     import uvicorn  # noqa: PLC0415
 
     from layout.errors import LayoutError  # noqa: PLC0415
     from layout.live.serve import create_app  # noqa: PLC0415
 
     try:
-        app = create_app(args.directory, output=_output_options(args))
+        app = create_app(args.directory, output=_output_options(args), host=args.host)
     except LayoutError as error:
-        print(f"build_pdf: cannot serve {args.directory}:\n{error}", file=sys.stderr)
+        print(f"build_pdf: cannot serve {shown(args.directory)}:\n{error}", file=sys.stderr)
         return 1
-    print(f"live proof of {args.directory} at http://{args.host}:{args.port}/", file=sys.stderr)
+    where = f"http://{args.host}:{args.port}/"
+    print(f"live proof of {shown(args.directory)} at {where}", file=sys.stderr)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame) -> None:
@@ -284,13 +315,16 @@ def serve_main(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from layout.errors import SetupError  # noqa: PLC0415 (after the re-run in .venv)
-
     try:
-        return _dispatch(argv)
-    except SetupError as error:
-        print(f"build_pdf: this machine cannot build pages:\n{error}", file=sys.stderr)
-        return SETUP_FAILED
+        from layout.errors import SetupError  # noqa: PLC0415 (after the re-run in .venv)
+
+        try:
+            return _dispatch(argv)
+        except SetupError as error:
+            print(f"build_pdf: this machine cannot build pages:\n{error}", file=sys.stderr)
+            return SETUP_FAILED
+    except KeyboardInterrupt:  # every output is written atomically: nothing partial is left
+        return INTERRUPTED
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -302,12 +336,12 @@ def _dispatch(argv: list[str]) -> int:
         return batch_main(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
-    if (args.page / "edition.yaml").is_file():
-        if args.layout or args.layout_out or args.png:
-            parser.error("--layout, --layout-out and --png are for a single page")
-        run = edition_main
-    else:
-        run = page_main
+    edition = (args.page / "edition.yaml").is_file()
+    if edition and (args.layout or args.layout_out or args.png):
+        parser.error("--layout, --layout-out and --png are for a single page")
+    if refusal := _refusal(args, edition=edition):
+        parser.error(refusal)
+    run = edition_main if edition else page_main
     if not args.watch:
         return run(args)
     return watch_main(args, run)
@@ -331,17 +365,35 @@ def watch_main(args: argparse.Namespace, run: Callable[[argparse.Namespace], int
     return 0
 
 
+def _page_outputs(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """A page's PDF (by default under build/) and PNG preview (with --png or --proof)."""
+    output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
+    return output, args.png or (output.with_suffix(".png") if args.proof else None)
+
+
+def _edition_output(args: argparse.Namespace) -> Path:
+    return args.output or ROOT / "build" / args.page.resolve().name
+
+
+def _refusal(args: argparse.Namespace, *, edition: bool) -> str | None:
+    """Why the outputs asked for cannot be written, said before any build; or None."""
+    from layout.output import paths  # noqa: PLC0415
+
+    if edition:
+        return paths.edition_refusal(args.page, _edition_output(args), args.report)
+    output, png = _page_outputs(args)
+    named = {"-o": output, "--png": png, "--layout-out": args.layout_out, "--report": args.report}
+    return paths.file_refusal(named, paths.page_sources(args.page, args.layout))
+
+
 def page_main(args: argparse.Namespace) -> int:
     """Build one page; print where it went and what the check measured."""
-    output = args.output or ROOT / "build" / f"{args.page.resolve().name}.pdf"
-
     from layout.errors import LayoutError  # noqa: PLC0415
-    from layout.output.preview import write_png  # noqa: PLC0415
     from layout.output.write import write_atomically  # noqa: PLC0415
     from layout.pipeline import build  # noqa: PLC0415
     from layout.production import report as build_report  # noqa: PLC0415 (keep --help fast)
 
-    png = args.png or (output.with_suffix(".png") if args.proof else None)
+    output, png = _page_outputs(args)
     try:
         result = build(
             args.page,
@@ -349,11 +401,11 @@ def page_main(args: argparse.Namespace) -> int:
             options=_output_options(args),
             layout_in=args.layout,
             layout_out=args.layout_out,
+            png=png,
+            dpi=args.dpi,
         )
-        if png:
-            write_png(result.pdf, png, dpi=args.dpi)
     except LayoutError as error:
-        print(f"build_pdf: cannot build {args.page}:\n{error}", file=sys.stderr)
+        print(f"build_pdf: cannot build {shown(args.page)}:\n{error}", file=sys.stderr)
         entry = build_report.failed_entry(args.page, error)
         written = []
     else:
@@ -366,7 +418,7 @@ def page_main(args: argparse.Namespace) -> int:
     total = sum(result.timings.values())
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
     grid = result.layout.grid
-    print(f"wrote {output} in {total:.2f} s ({stages})")
+    print(f"wrote {shown(output)} in {total:.2f} s ({stages})")
     print(
         f"grid: {grid.format.name}, {grid.columns} columns "
         f"of {grid.chars} characters of {grid.em:g} pt"
@@ -386,29 +438,30 @@ def edition_main(args: argparse.Namespace) -> int:
     """Build an edition's pages in parallel, then the edition PDF; exit 1 if any page failed."""
     from layout.errors import LayoutError  # noqa: PLC0415
     from layout.output.write import write_atomically  # noqa: PLC0415
+    from layout.production import edition as editions  # noqa: PLC0415
     from layout.production import report as build_report  # noqa: PLC0415
-    from layout.production.edition import EditionOptions, build_edition  # noqa: PLC0415
     from layout.production.progress import Progress  # noqa: PLC0415
     from layout.sources.edition import load_edition  # noqa: PLC0415
 
     started = time.monotonic()
+    out = _edition_output(args)
     try:
         edition = load_edition(args.page)
     except LayoutError as error:
-        print(f"build_pdf: cannot build the edition {args.page}:\n{error}", file=sys.stderr)
+        print(f"build_pdf: cannot build the edition {shown(args.page)}:\n{error}", file=sys.stderr)
+        editions.discard_edition_pdf(out)
         if args.report:
             entry = build_report.failed_entry(args.page, error)
             write_atomically(args.report, build_report.report_bytes([entry]))
         return 1
-    out = args.output or ROOT / "build" / args.page.resolve().name
-    options = EditionOptions(
+    options = editions.EditionOptions(
         jobs=max(1, args.jobs),
         cache=not args.no_cache,
         proof=args.proof,
         output=_output_options(args),
     )
     progress = Progress(len(edition.pages), sys.stderr, quiet=args.quiet)
-    result = build_edition(edition, out, options, on_page=progress.page_done)
+    result = editions.build_edition(edition, out, options, on_page=progress.page_done)
     progress.close()
     if args.report:
         written = [p for p in (result.pdf, result.contact_sheet) if p is not None]
@@ -419,7 +472,7 @@ def edition_main(args: argparse.Namespace) -> int:
     failed = _tell(list(result.outcomes), started)
     for made in (result.pdf, result.contact_sheet):
         if made is not None:
-            print(f"wrote {made}")
+            print(f"wrote {shown(made)}")
     return 1 if failed else 0
 
 

@@ -15,6 +15,21 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# C0 and C1 control characters, shown as \x1b: a file name cannot recolour, move or
+# clear the terminal it is printed to, or forge a line of the message.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+# A message keeps its own line breaks and tabs.
+_MESSAGE_CONTROLS = {**_CONTROLS, ord("\n"): "\n", ord("\t"): "\t"}
+
+
+def shown(text: object) -> str:
+    """`text` (a path, a field, a name) with every control character escaped."""
+    return str(text).translate(_CONTROLS)
+
+
+def _shown_message(text: str) -> str:
+    return text.translate(_MESSAGE_CONTROLS)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,15 +45,15 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
-            where = str(self.file)
+            where = shown(self.file)
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
-        what = f"{self.field}: " if self.field else ""
+        what = f"{shown(self.field)}: " if self.field else ""
         warning = "warning: " if self.severity == "warning" else ""
-        text = f"{where}{warning}{what}{self.message}"
+        text = f"{where}{warning}{what}{_shown_message(self.message)}"
         if self.hint:
-            text += f"\n    fix: {self.hint}"
+            text += f"\n    fix: {_shown_message(self.hint)}"
         return text
 
 

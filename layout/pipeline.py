@@ -23,7 +23,8 @@ from .model.copy import page_copy
 from .model.document import Page
 from .model.layout import Layout
 from .options import DEFAULT, OutputOptions
-from .output.write import write_atomically
+from .output.preview import png_bytes
+from .output.write import write_all
 from .render.html_to_pdf import render_pdf
 from .render.template import masthead_copy, render_html
 from .sources.layout_file import dump_layout, load_layout
@@ -88,17 +89,27 @@ def build(
     clock: Callable[[], float] = time.perf_counter,
     layout_in: Path | None = None,
     layout_out: Path | None = None,
+    png: Path | None = None,
+    dpi: int = 100,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
     `options` say which PDF to make, whether to preflight it and how long the build
     may take (see `time_limit`); a preflight error or the time running out stops the
     build before anything is written.  `layout_in` pins the modules a layout file
-    gives; `layout_out` receives the layout chosen, written with the PDF.
+    gives; `layout_out` receives the layout chosen and `png` a preview at `dpi`,
+    written with the PDF: all of them, or none.
     """
     with time_limit(options.time_limit, directory):
         return _build(
-            directory, clock, options, output=output, layout_in=layout_in, layout_out=layout_out
+            directory,
+            clock,
+            options,
+            output=output,
+            layout_in=layout_in,
+            layout_out=layout_out,
+            png=png,
+            dpi=dpi,
         )
 
 
@@ -110,6 +121,8 @@ def _build(
     output: Path | None,
     layout_in: Path | None,
     layout_out: Path | None,
+    png: Path | None,
+    dpi: int,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -146,10 +159,12 @@ def _build(
             raise PreflightError(_preflight_problems(plant.errors, directory))
         warnings += _preflight_problems(plant.warnings, directory)
         lap("preflight")
-    if output is not None:
-        write_atomically(output, pdf)
+    files = {output: pdf} if output is not None else {}
+    if png is not None:
+        files[png] = png_bytes(pdf, dpi=dpi)
     if layout_out is not None:
-        write_atomically(layout_out, dump_layout(layout).encode())
+        files[layout_out] = dump_layout(layout).encode()
+    write_all(files)
     lap("write")
     return Build(page, layout, pdf, report, timings, plant, tuple(warnings))
 

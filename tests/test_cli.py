@@ -113,3 +113,20 @@ def test_report_json_of_a_failed_page_lists_its_problems(tmp_path, capsys):
     assert (page["status"], page["error"], page["outputs"]) == ("failed", "SourceError", [])
     assert len(page["problems"]) == err.count("page.yaml:") >= 3
     assert all(p["file"].endswith("page.yaml") and p["line"] for p in page["problems"])
+
+
+def test_a_relative_output_naming_a_source_is_refused_before_the_build(tmp_path):
+    page = tmp_path / "page"
+    shutil.copytree(SEED, page)
+    article = (page / "01-fagaiwei.md").read_bytes()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build_pdf.py"), ".", "-o", "01-fagaiwei.md"],
+        cwd=page,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "-o 01-fagaiwei.md is a source the build reads" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (page / "01-fagaiwei.md").read_bytes() == article

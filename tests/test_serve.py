@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from layout.live.serve import create_app
+from layout.live.serve import allowed_hosts, create_app
 from tests.conftest import ROOT, SEED
 
 pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
@@ -150,6 +150,29 @@ def test_nothing_outside_the_app_is_served(server, path):
     body = response.read()
     connection.close()
     assert response.status == 404, (path, body[:80])
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("evil.example", 400), ("127.0.0.1.evil.example", 400), ("localhost", 200), ("[::1]", 200)],
+)
+def test_only_requests_addressed_to_this_machine_are_answered(server, host, status):
+    """A web page that re-points its own name at 127.0.0.1 (DNS rebinding) sends that name."""
+    _, port = server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/api/pages", headers={"Host": f"{host}:{port}"})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == status, body[:80]
+    assert (b'"directory"' in body) == (status == 200)
+
+
+def test_the_hosts_allowed_follow_the_address_listened_on():
+    assert sorted(set(allowed_hosts("127.0.0.1"))) == ["127.0.0.1", "[::1]", "localhost"]
+    assert sorted(set(allowed_hosts("::1"))) == ["127.0.0.1", "[::1]", "localhost"]
+    assert allowed_hosts("192.168.1.5") == ["192.168.1.5"]
+    assert "localhost" in allowed_hosts("0.0.0.0")
 
 
 def test_ctrl_c_stops_the_server_while_a_browser_listens(tmp_path):

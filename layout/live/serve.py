@@ -8,14 +8,18 @@ stay.  A build that fails keeps the last good proof and reports the error.
 
 It serves only its own three assets and, by page id, the proofs, PDFs and
 reports it made: no file system path ever comes from a request, so there is
-nothing to list and nothing to traverse.
+nothing to list and nothing to traverse.  It answers only requests addressed
+to the name it listens on (`allowed_hosts`): a web page whose own name an
+attacker re-points at this machine (DNS rebinding) gets 400, not the proofs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -23,6 +27,8 @@ from pathlib import Path
 
 import watchfiles
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -42,6 +48,7 @@ from .overlay import overlay
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
 PROOF_DPI = 110
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass
@@ -118,7 +125,30 @@ class Preview:
             page.version += 1
 
 
-def create_app(target: Path, *, output: OutputOptions = DEFAULT, watch: bool = True) -> Starlette:
+def allowed_hosts(host: str) -> list[str]:
+    """The host names a request may be addressed to when the server listens on `host`.
+
+    On a loopback address, the loopback names; on every address (0.0.0.0, ::),
+    those and this machine's names; else only `host` itself.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # a name
+        return [host, *LOOPBACK] if host == "localhost" else [host]
+    if address.is_unspecified:
+        return [*LOOPBACK, socket.gethostname(), socket.getfqdn()]
+    named = f"[{address}]" if address.version == 6 else str(address)
+    return [named, *LOOPBACK] if address.is_loopback else [named]
+
+
+def create_app(
+    target: Path,
+    *,
+    output: OutputOptions = DEFAULT,
+    watch: bool = True,
+    host: str = "127.0.0.1",
+) -> Starlette:
+    """The live proof of `target`, answering requests addressed to `host` (as it listens)."""
     preview = Preview(target, output)
     listeners: set[asyncio.Queue] = set()
 
@@ -203,4 +233,5 @@ def create_app(target: Path, *, output: OutputOptions = DEFAULT, watch: bool = T
         Route("/pdf/{id}.pdf", served("pdf", "application/pdf", "pdf")),
         Route("/report/{id}.json", served("json", "application/json", "report")),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    hosts = Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[hosts])

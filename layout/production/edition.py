@@ -3,12 +3,14 @@
 Pages are independent, so they build in parallel (one process per core by
 default; each worker keeps its resolved fonts and HarfBuzz faces across the
 pages it builds) and through the cache.  The edition PDF is written only if
-every page built: a partial edition is never left looking complete.
+every page built, and the previous one is removed when a build starts: after a
+failed or interrupted build there is none, so a stale one is never taken for current.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -87,6 +89,7 @@ def build_edition(
     on_page: Callable[[PageOutcome], None] = lambda outcome: None,
 ) -> EditionResult:
     """Build every page of `edition` into `out`; `on_page` hears of each page as it ends."""
+    discard_edition_pdf(out)
     jobs = page_jobs(edition, out, options)
     finished: dict[Path, PageOutcome] = {}
     misses = []
@@ -119,6 +122,11 @@ def build_edition(
     return EditionResult(edition, outcomes, pdf, sheet)
 
 
+def discard_edition_pdf(out: Path) -> None:
+    """Remove the edition PDF of an earlier build: it stands only for the latest sources."""
+    (out / EDITION_PDF).unlink(missing_ok=True)
+
+
 def _marks(outcome: PageOutcome) -> PageMarks:
     assert outcome.marks is not None, "only a failed page has no marks"
     return outcome.marks
@@ -134,17 +142,26 @@ def _run(jobs: list[tuple[PageJob, str | None]], workers: int) -> Iterator[PageO
         futures: dict[Future[PageOutcome], PageJob] = {
             pool.submit(build_page, job, key): job for job, key in jobs
         }
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except SetupError:  # no page can build on this machine
-                raise
-            except Exception as error:  # a crashed page is reported; the others go on
-                yield crashed(futures[future], error)
+        try:
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except SetupError:  # no page can build on this machine
+                    raise
+                except Exception as error:  # a crashed page is reported; the others go on
+                    yield crashed(futures[future], error)
+        except BaseException:  # Ctrl-C, or no fonts: the pages not begun are not begun
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _warm() -> None:
-    """Resolve the fonts once per worker, before its first page."""
+    """Resolve the fonts once per worker, before its first page.
+
+    Ctrl-C reaches the whole process group: the workers leave it to the parent,
+    which stops the edition, instead of each printing a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fonts.load_roles()
 
 
