@@ -232,3 +232,60 @@ def _text_box(text: str):
         f"<mc:Fallback><w:pict><wrap>{box}</wrap></w:pict></mc:Fallback>"
         "</mc:AlternateContent></w:r>"
     )
+
+
+def _edited(tmp_path: Path, text: str, doctype: str = "", drop_body: bool = False) -> Path:
+    """A story whose body paragraph's XML is `text`, under an optional DOCTYPE."""
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("PARAGRAPH")
+    plain = _saved(document, tmp_path)
+    with zipfile.ZipFile(plain) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8").replace("PARAGRAPH", text)
+    xml = re.sub(r"<w:body>.*</w:body>", "", xml, flags=re.DOTALL) if drop_body else xml
+    parts["word/document.xml"] = re.sub(r"(<\?xml[^>]*\?>)", rf"\1\n{doctype}", xml).encode()
+    path = tmp_path / "edited.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("doctype", "text", "where"),
+    [
+        (
+            '<!DOCTYPE w:document SYSTEM "x.dtd" [<!ENTITY city "包头市">]>',
+            "正文&city;项目",
+            "word/document.xml, line 3: &city; after “正文”",
+        ),
+        (
+            '<!DOCTYPE w:document [<!ENTITY secret SYSTEM "{secret}">]>',
+            "正文&secret;项目",
+            "word/document.xml, line 3: &secret; after “正文”",
+        ),
+        ('<!DOCTYPE w:document [<!ENTITY city "包头市">]>', "正文项目", "word/document.xml: "),
+    ],
+    ids=["internal", "external", "declared-only"],
+)
+def test_entities_are_refused_naming_where_not_dropped(tmp_path, doctype, text, where):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密", encoding="utf-8")
+    source = _edited(tmp_path, text, doctype.format(secret=secret.as_uri()))
+    with pytest.raises(SourceError) as error:
+        read_docx(source)
+    [problem] = error.value.problems
+    assert (problem.file, problem.message.startswith(where)) == (source, True)
+    assert "XML entities" in problem.message and problem.hint
+    assert "机密" not in str(error.value)  # the external entity was never read
+
+
+def test_text_after_a_comment_inside_a_run_is_kept(tmp_path):
+    draft = read_docx(_edited(tmp_path, "正文<!-- 批注 -->项目<?pi 指令?>建设"))
+    assert draft.articles[0].paragraphs == ["正文项目建设"]
+
+
+def test_a_document_without_a_body_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError, match="has no text"):
+        read_docx(_edited(tmp_path, "", drop_body=True))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import yaml
 from hypothesis import given
@@ -17,11 +20,16 @@ from PIL import ImageFile
 from layout.compose import compose_page
 from layout.errors import Problem, SourceError
 from layout.model.document import Block, Credits, Span
+from layout.output.pdfx import cmyk_photo
+from layout.pipeline import build
+from layout.sources import models
 from layout.sources import page as page_loader
 from layout.sources.edition import load_edition
 from layout.sources.layout_file import load_layout
-from layout.sources.page import load_page, parse_body
+from layout.sources.located import refused_characters
+from layout.sources.page import escape_markdown, load_page, parse_body
 from layout.sources.schema import SCHEMA_DIR, article_schema, page_schema, write_schemas
+from tests.conftest import SEED
 
 CASES = Path(__file__).parent / "cases"
 
@@ -257,6 +265,56 @@ def test_body_loses_nothing_but_markers(text: str) -> None:
     assert out.count("#") + 3 * crossheads == text.count("#")
     assert all(s.text for b in blocks for s in b.spans)
     assert all(b.spans for b in blocks)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"增长\*\*50%\*\*以上", "增长**50%**以上"),
+        (r"\### 这不是小标题", "### 这不是小标题"),
+        (r"左\\右", "左\\右"),
+        ("C:\\dir \\n \\", "C:\\dir \\n \\"),  # a backslash before other characters is text
+        ("#话题#", "#话题#"),
+    ],
+)
+def test_a_backslash_makes_markup_text(text: str, expected: str) -> None:
+    (block,) = parse_body(text)
+    assert (block.kind, block.spans) == ("paragraph", (Span(expected),))
+
+
+def test_escapes_work_inside_bold_and_crossheads() -> None:
+    (block,) = parse_body(r"\***粗\*体**尾\\")
+    assert block.spans == (Span("*"), Span("粗*体", bold=True), Span("尾\\"))
+    (head,) = parse_body(r"### 小标题\*\*")
+    assert (head.kind, head.text) == ("crosshead", "小标题**")
+    (ends,) = parse_body(r"**粗\\**")
+    assert ends.spans == (Span("粗\\", bold=True),)
+
+
+def test_bold_and_crossheads_still_work_beside_escapes() -> None:
+    blocks = parse_body("### 小标题\n\n前**粗**后\n\n\\### 文字")
+    assert [(b.kind, b.spans) for b in blocks] == [
+        ("crosshead", (Span("小标题"),)),
+        ("paragraph", (Span("前"), Span("粗", bold=True), Span("后"))),
+        ("paragraph", (Span("### 文字"),)),
+    ]
+
+
+MARKUP_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from("\\*# \t\n\r\x0c\u2028\u3000中a"), st.characters()),
+    max_size=60,
+)
+
+
+@given(MARKUP_TEXT)
+def test_escaped_text_parses_back_as_the_same_plain_text(text: str) -> None:
+    blocks = parse_body(escape_markdown(text))
+    assert all(b.kind == "paragraph" for b in blocks)
+    assert not any(s.bold for b in blocks for s in b.spans)
+    assert "".join("".join(b.text.split()) for b in blocks) == "".join(text.split())
+    line = " ".join(text.splitlines()).strip()  # one line, which the parser keeps whole
+    if line:
+        assert parse_body(escape_markdown(line)) == (Block("paragraph", (Span(line),), 1),)
 
 
 # --- Problems: collected, located, explained.
@@ -580,3 +638,274 @@ def test_any_content_gives_a_page_or_a_source_error(page: str, story: str) -> No
             load_page(directory)
         except SourceError as error:
             assert all(p.file is not None and p.line is not None for p in error.problems)
+
+
+# --- Printed fields: limits that keep the composer fast, characters it cannot print.
+
+LONG = "增强区域协同创新发展能力开拓同城化发展新局面" * 60
+IMAGE_STORY = "---\nheadline: 标题\nimages:\n  - file: a.jpg\n    {field}: {text}\n---\n\n正文\n"
+
+NAME, HEAD, LINE = models.MAX_NAME_CHARS, models.MAX_HEADLINE_CHARS, models.MAX_LINE_CHARS
+TITLED = PAGE + "headline:\n  title: 题\n"
+FRONT = STORY.replace("---\n\n", "{field}: {text}\n---\n\n")
+CAPTIONED = IMAGE_STORY.replace("{field}", "caption")
+
+# (file, its text with `{text}` where the field's value goes, field, line, limit)
+PRINTED_FIELDS = [
+    ("page.yaml", PAGE.replace("包头日报", "{text}"), "paper", 1, NAME),
+    ("page.yaml", PAGE + "section: {text}\n", "section", 5, NAME),
+    ("page.yaml", PAGE + "headline:\n  title: {text}\n", "headline.title", 6, HEAD),
+    ("page.yaml", TITLED + "  kicker: {text}\n", "headline.kicker", 7, LINE),
+    ("page.yaml", TITLED + "  subtitle: {text}\n", "headline.subtitle", 7, LINE),
+    ("page.yaml", PAGE + "lede: {text}\n", "lede", 5, models.MAX_LEDE_CHARS),
+    ("page.yaml", PAGE + "credits:\n  lines: [{text}]\n", "credits.lines[0]", 6, LINE),
+    ("page.yaml", PAGE + "credits:\n  editors: [{text}]\n", "credits.editors[0]", 6, NAME),
+    ("page.yaml", PAGE + "credits:\n  designer: {text}\n", "credits.designer", 6, NAME),
+    ("01-story.md", STORY.replace("项目建设提速", "{text}"), "headline", 2, HEAD),
+    ("01-story.md", FRONT.replace("{field}", "kicker"), "kicker", 3, LINE),
+    ("01-story.md", FRONT.replace("{field}", "subhead"), "subhead", 3, LINE),
+    ("01-story.md", FRONT.replace("{field}", "byline"), "byline", 3, LINE),
+    ("01-story.md", CAPTIONED, "images[0].caption", 5, models.MAX_CAPTION_CHARS),
+    ("01-story.md", IMAGE_STORY.replace("{field}", "credit"), "images[0].credit", 5, NAME),
+]
+
+
+def write_printed_field(root: Path, file: str, template: str, text: str) -> Path:
+    page = write_page(root, files={file: template.replace("{text}", text)})
+    write_image(page / "a.jpg")
+    return page
+
+
+@pytest.mark.parametrize("case", PRINTED_FIELDS, ids=[case[2] for case in PRINTED_FIELDS])
+def test_every_printed_field_has_a_length_limit_at_its_line(
+    tmp_path: Path, case: tuple[str, str, str, int, int]
+) -> None:
+    file, template, field, line, limit = case
+    load_page(write_printed_field(tmp_path / "at", file, template, LONG[:limit]))
+    problem = only_problem(
+        write_printed_field(tmp_path / "over", file, template, LONG[: limit + 1])
+    )
+    assert (problem.file.name, problem.line, problem.field) == (file, line, field)
+    assert problem.message == f"has {limit + 1:,} characters; at most {limit:,} can be set"
+    assert problem.hint == f"shorten `{field}` to at most {limit:,} characters"
+
+
+def test_a_huge_one_line_lede_fails_at_once(tmp_path: Path) -> None:
+    page = write_page(tmp_path, PAGE + "lede: " + "协同发展" * 50_000 + "\n")
+    problem = only_problem(page)
+    assert (problem.line, problem.field) == (5, "lede")
+    assert problem.message.startswith("has 200,000 characters")
+
+
+def test_credits_are_limited_in_number(tmp_path: Path) -> None:
+    names = ", ".join(["张三"] * (models.MAX_CREDITS + 1))
+    problem = only_problem(write_page(tmp_path, PAGE + f"credits:\n  editors: [{names}]\n"))
+    assert (problem.line, problem.field) == (6, "credits.editors")
+
+
+def test_the_schema_gives_the_limits() -> None:
+    assert article_schema()["properties"]["headline"]["maxLength"] == models.MAX_HEADLINE_CHARS
+    lede = page_schema()["properties"]["lede"]["anyOf"][0]
+    assert lede["maxLength"] == models.MAX_LEDE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "named"),
+    [
+        ("包头\U0001f600", 2, "U+1F600 GRINNING FACE is an emoji"),
+        ("\U0001f1e8\U0001f1f3", 0, "U+1F1E8 REGIONAL INDICATOR SYMBOL LETTER C is an emoji"),
+        ("点赞\u2764\ufe0f", 3, "U+FE0F VARIATION SELECTOR-16"),
+        ("葛\U000e0101", 1, "U+E0101 VARIATION SELECTOR-18"),
+        ("\U0001f468\u200d\U0001f469", 0, "U+1F468 MAN is an emoji"),
+        ("a\u200db", 1, "U+200D ZERO WIDTH JOINER"),
+        ("Cafe\u0301", 4, "U+0301 COMBINING ACUTE ACCENT is a combining mark"),
+        ("1\u20e3", 1, "U+20E3 COMBINING ENCLOSING KEYCAP is a combining mark"),
+        ("响\x07铃", 1, "U+0007 <control> is a control character"),
+        ("下\x85行", 1, "U+0085 <control> is a control character"),
+        ("\u231a表", 0, "U+231A WATCH is an emoji"),
+    ],
+)
+def test_characters_the_paper_cannot_print_are_named(text: str, index: int, named: str) -> None:
+    first, message, fix = refused_characters(text)[0]
+    assert (first, message[: len(named)]) == (index, named)
+    assert fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\U00020000\U0002a6a5\U0002b740\U0002b820\U0002ceb0\U00030000\U00031350",  # Ext B–H
+        "★☆☎✔①※〇〒♀♂→℃",  # symbols printed as text
+        "“引号”，《书名》——破折号……省略号　全角空格",
+        "制表\t符",
+        "é e\u00e9",
+    ],
+)
+def test_what_the_paper_prints_is_not_refused(text: str) -> None:
+    assert refused_characters(text) == []
+
+
+def test_a_combining_mark_that_makes_no_single_character_says_to_delete_it() -> None:
+    [(_, _, fix)] = refused_characters("中\u0301")
+    assert fix == "delete it, or write the letter and its accent as one character"
+
+
+def test_unprintable_characters_in_the_body_are_named_at_their_lines(tmp_path: Path) -> None:
+    body = "第一段。\n\n第二段\U0001f600，\n续行\u0301。\n\n再\U0001f600一次。\n"
+    problems = problems_of(write_page(tmp_path, files={"01-story.md": STORY + "\n" + body}))
+    assert [(p.line, p.field, p.message.split(" is ")[0]) for p in problems] == [
+        (9, "body", "U+1F600 GRINNING FACE"),  # once per character, where it is first
+        (10, "body", "U+0301 COMBINING ACUTE ACCENT"),
+    ]
+
+
+def test_unprintable_characters_in_yaml_fields_are_named_at_their_lines(tmp_path: Path) -> None:
+    page = PAGE + 'section: "专\\a版"\nheadline:\n  title: 携手\U0001f91d并进\n'
+    story = STORY.replace("---\n\n", "byline: 记者\u200d张三\n---\n\n")
+    problems = problems_of(write_page(tmp_path, page, files={"01-story.md": story}))
+    assert [(p.file.name, p.line, p.field) for p in problems] == [
+        ("page.yaml", 5, "section"),
+        ("page.yaml", 7, "headline.title"),
+        ("01-story.md", 3, "byline"),
+    ]
+    named = ("U+0007 <control>", "U+1F91D HANDSHAKE", "U+200D ZERO WIDTH JOINER")
+    assert all(p.message.startswith(name) for p, name in zip(problems, named, strict=True))
+
+
+# --- Photos are measured as printed: turned by their EXIF orientation.
+
+
+def write_turned_image(path: Path, orientation: int, size: tuple[int, int] = (40, 30)) -> Path:
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation
+    PILImage.new("RGB", size, (200, 120, 40)).save(path, exif=exif)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "orientation", "size"),
+    [
+        *(("a.jpg", n, (40, 30)) for n in (1, 2, 3, 4)),
+        *(("a.jpg", n, (30, 40)) for n in (5, 6, 7, 8)),  # a quarter turn
+        ("a.png", 6, (30, 40)),
+    ],
+)
+def test_a_photo_is_measured_after_its_exif_orientation(
+    tmp_path: Path, name: str, orientation: int, size: tuple[int, int]
+) -> None:
+    page = write_page(tmp_path, files={"01-story.md": story_with_image(name)})
+    write_turned_image(page / name, orientation)
+    [image] = load_page(page).articles[0].images
+    assert (image.width_px, image.height_px) == size
+
+
+def test_the_cmyk_copy_of_a_turned_photo_is_upright(tmp_path: Path) -> None:
+    data = write_turned_image(tmp_path / "a.jpg", 6).read_bytes()
+    with PILImage.open(io.BytesIO(cmyk_photo(data))) as separated:
+        assert separated.size == (30, 40)  # as WeasyPrint draws the RGB photo
+
+
+@pytest.mark.slow
+def test_a_turned_photo_is_cut_at_most_ten_percent_a_side(tmp_path: Path) -> None:
+    page = tmp_path / "page"
+    shutil.copytree(SEED, page)
+    (page / "page.yaml").write_text(
+        (page / "page.yaml").read_text(encoding="utf-8").replace("tabloid", "broadsheet"),
+        encoding="utf-8",
+    )
+    write_turned_image(page / "photo.jpg", 6, (600, 480))  # printed 480 wide, 600 high
+    story = page / "03-kejiju.md"
+    story.write_text(
+        story.read_text(encoding="utf-8").replace("---\n", "---\nimages: [{file: photo.jpg}]\n", 1),
+        encoding="utf-8",
+    )
+    result = build(page)
+    grid = result.layout.grid
+    [(module, placed)] = [(m, p) for m in result.layout.modules for p in m.images]
+    with pdfplumber.open(io.BytesIO(result.pdf)) as pdf:
+        [drawn] = pdf.pages[0].images
+    width, height = drawn["x1"] - drawn["x0"], drawn["bottom"] - drawn["top"]
+    assert width < height  # upright, as the photographer held the camera
+    shown_width = grid.span_width(module.box.columns)
+    shown_height = placed.rows * grid.line - grid.line / 3  # as the layout property test
+    assert (width - shown_width) / 2 <= 0.1 * width + 0.5
+    assert (height - shown_height) / 2 <= 0.1 * height + 0.5
+
+
+# --- Sources linked from outside their directory.
+
+
+def test_a_page_yaml_linked_from_outside_the_page_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.yaml").write_text(PAGE + "# password: hunter2\n", encoding="utf-8")
+    page = write_page(tmp_path / "page")
+    (page / "page.yaml").unlink()
+    (page / "page.yaml").symlink_to(tmp_path / "secret.yaml")
+    problem = only_problem(page)
+    assert (problem.file, problem.message) == (
+        page / "page.yaml",
+        "page.yaml links to a file outside the page directory",
+    )
+
+
+def test_a_page_yaml_linked_inside_the_page_is_read(tmp_path: Path) -> None:
+    page = write_page(tmp_path / "page")
+    (page / "page.yaml").rename(page / "v2.yaml")
+    (page / "page.yaml").symlink_to("v2.yaml")
+    assert load_page(page).number == 5
+
+
+def test_an_edition_yaml_linked_from_outside_is_refused(tmp_path: Path) -> None:
+    write_page(tmp_path / "edition" / "p05")
+    (tmp_path / "other.yaml").write_text(
+        "paper: 包头日报\ndate: 2024-03-26\npages: [p05]\n", encoding="utf-8"
+    )
+    (tmp_path / "edition" / "edition.yaml").symlink_to(tmp_path / "other.yaml")
+    with pytest.raises(SourceError) as raised:
+        load_edition(tmp_path / "edition")
+    assert "edition.yaml links to a file outside the edition directory" in str(raised.value)
+
+
+# --- YAML values and keys that are not what they look like, at their own lines.
+
+
+@pytest.mark.parametrize(
+    ("added", "line", "field", "message"),
+    [
+        ("section: !!bool maybe\n", 5, "section", "'maybe' cannot be read as `!!bool`"),
+        ("credits:\n  editors: [甲, !!float x]\n", 6, "credits.editors[1]", "'x' cannot be read"),
+        ("headline:\n  title: !!timestamp abc\n", 6, "headline.title", "'abc' cannot be read"),
+    ],
+)
+def test_a_tag_that_cannot_make_its_value_is_located(
+    tmp_path: Path, added: str, line: int, field: str, message: str
+) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE + added))
+    assert (problem.line, problem.field, problem.message[: len(message)]) == (line, field, message)
+
+
+def test_a_tag_in_front_matter_is_located_at_its_file_line(tmp_path: Path) -> None:
+    story = STORY.replace("---\n\n", "kicker: !!int 引题\n---\n\n")
+    problem = only_problem(write_page(tmp_path, files={"01-story.md": story}))
+    assert (problem.file.name, problem.line, problem.field) == ("01-story.md", 3, "kicker")
+    assert problem.hint == "remove the `!!int` tag and write the value plainly"
+
+
+@pytest.mark.parametrize(
+    ("added", "line", "field", "message"),
+    [
+        ("~: 专版\n", 5, "~", "`~` is not a field name: YAML reads it as nothing"),
+        ("null: 专版\n", 5, "null", "`null` is not a field name: YAML reads it as nothing"),
+        ("5: 专版\n", 5, "5", "`5` is not a field name: YAML reads it as the number 5"),
+        (
+            "headline:\n  title: 标题\n  true: 副题\n",
+            7,
+            "headline.true",
+            "`true` is not a field name: YAML reads it as yes/no (true)",
+        ),
+    ],
+)
+def test_a_key_that_is_not_text_is_named_as_written(
+    tmp_path: Path, added: str, line: int, field: str, message: str
+) -> None:
+    problem = only_problem(write_page(tmp_path, PAGE + added))
+    assert (problem.line, problem.field, problem.message) == (line, field, message)

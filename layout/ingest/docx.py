@@ -21,6 +21,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.styles.style import CharacterStyle
 from docx.text.paragraph import Paragraph
@@ -28,7 +29,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from ..errors import Problem, SourceError
-from .draft import DraftArticle, DraftImage, DraftPage, bold_markdown
+from .draft import DraftArticle, DraftImage, DraftPage, bold_markdown, crosshead_markdown
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -75,10 +76,12 @@ class _Para:
 def read_docx(path: Path) -> DraftPage:
     """The story in a Word file, as a draft of one article."""
     document = _open(path)
+    _refuse_entities(document, path)
+    _keep_text_around_comments(document.element)
     draft = DraftPage()
     reader = _Reader(document, draft.notes)
     try:
-        paragraphs = reader.walk(document.element.body)
+        paragraphs = reader.walk(document.element)  # not `.body`: a hostile file may have none
     except RecursionError:
         raise SourceError(
             Problem(
@@ -115,6 +118,52 @@ def _open(path: Path) -> Document:
         raise SourceError(
             Problem(f"cannot be read as a Word file ({error})", path, hint=hint)
         ) from None
+
+
+def _refuse_entities(document: Document, path: Path) -> None:
+    """Refuse XML entities, as the NITF importer does; none is ever resolved.
+
+    Word never writes them.  python-docx leaves a reference unexpanded and reads a
+    text element only up to it, so the rest of the paragraph would vanish without a
+    word; and an external entity would read files of this machine into the copy.
+    """
+    for part in document.part.package.iter_parts():
+        if not isinstance(part, XmlPart):
+            continue
+        dtd = part.element.getroottree().docinfo.internalDTD
+        reference = next(part.element.iter(etree.Entity), None)
+        if reference is None and (dtd is None or next(dtd.iterentities(), None) is None):
+            continue
+        where = part.partname.lstrip("/")
+        if reference is not None:
+            before = reference.getparent().text
+            where += f", line {reference.sourceline}: {reference.text}"
+            where += f" after “{_excerpt(before)}”" if before else ""
+        raise SourceError(
+            Problem(
+                f"{where}: XML entities (<!ENTITY …>) are refused: they can read local "
+                "files or expand without limit",
+                path,
+                hint="open it in Word and save it again as .docx (Word writes no entities), "
+                "or write the characters out in place of the entity",
+            )
+        )
+
+
+def _keep_text_around_comments(root: etree._Element) -> None:
+    """Drop comments and processing instructions, keeping the text after them.
+
+    Word writes none inside text, but python-docx reads a text element only up
+    to its first such node, so the text after one would vanish without a word.
+    """
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        parent = node.getparent()
+        previous = node.getprevious()
+        if node.tail and previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        elif node.tail:
+            parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
 
 
 def _excerpt(text: str) -> str:
@@ -283,5 +332,5 @@ def _is_byline(para: _Para) -> bool:
 def _body(para: _Para) -> str:
     """A crosshead for a heading style (Heading 1 after the headline too), else a paragraph."""
     if HEADING_STYLE.fullmatch(para.style) and not para.boxed:
-        return f"### {para.text}"
+        return crosshead_markdown(para.text)
     return bold_markdown(para.runs)

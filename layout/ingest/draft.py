@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..sources.page import escape_markdown
 from ..typeset.normalise import normalise_text
 
 
@@ -29,7 +30,7 @@ class DraftImage:
 @dataclass
 class DraftArticle:
     headline: str
-    paragraphs: list[str] = field(default_factory=list)  # Markdown blocks: text, `### x`, **b**
+    paragraphs: list[str] = field(default_factory=list)  # Markdown: escaped text, `### x`, **b**
     kicker: str | None = None
     subhead: str | None = None
     byline: str | None = None
@@ -71,6 +72,7 @@ def _dump(data: dict) -> str:
 def bold_markdown(runs: Iterable[tuple[str, bool]]) -> str:
     """Runs of (text, bold) as one Markdown paragraph: adjacent bold runs share one `**…**`.
 
+    The runs' own text is escaped, so a `**` or `###` typed in it stays text.
     Blanks stay outside the markers, which the body parser only takes when they
     hug text; a bold run of blanks alone is plain text.
     """
@@ -80,7 +82,12 @@ def bold_markdown(runs: Iterable[tuple[str, bool]]) -> str:
             merged[-1][0] += text
         elif text:
             merged.append([text, bold])
-    return "".join(_marked(text, bold) for text, bold in merged).strip()
+    return "".join(_marked(escape_markdown(text), bold) for text, bold in merged).strip()
+
+
+def crosshead_markdown(text: str) -> str:
+    """A crosshead (小标题) holding `text` literally."""
+    return f"### {escape_markdown(text)}"
 
 
 def _marked(text: str, bold: bool) -> str:

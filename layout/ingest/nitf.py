@@ -26,7 +26,8 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ..errors import Problem, SourceError
-from .draft import DraftArticle, DraftImage, DraftPage, bold_markdown
+from ..sources.page import escape_markdown
+from .draft import DraftArticle, DraftImage, DraftPage, bold_markdown, crosshead_markdown
 
 BOLD = frozenset({"b", "strong"})
 # Elements that start a new paragraph when an unknown element's text is kept.
@@ -186,6 +187,11 @@ def _inline(element: Element) -> str:
     return bold_markdown(_runs(element))
 
 
+def _plain(text: str) -> str:
+    """Text between elements as a Markdown paragraph: layout blanks collapsed, markup escaped."""
+    return escape_markdown(_collapse(text).strip())
+
+
 def _contents(element: Element) -> Iterator[Element | str]:
     """Child elements, and the text between them that is more than layout."""
     if element.text and element.text.strip():
@@ -203,7 +209,7 @@ def _paragraphs(element: Element) -> list[str]:
         return [text] if text else []
     found: list[str] = []
     for item in _contents(element):
-        found += [_collapse(item).strip()] if isinstance(item, str) else _paragraphs(item)
+        found += [_plain(item)] if isinstance(item, str) else _paragraphs(item)
     return [text for text in found if text]
 
 
@@ -242,7 +248,7 @@ class _Reader:
         if not article.headline:
             self._fallback_headline(article, head)
         if dateline:
-            _open_with(dateline, text)
+            _open_with(escape_markdown(dateline), text)
         article.paragraphs = lead + text
         return article
 
@@ -294,7 +300,7 @@ class _Reader:
             if name in ("p", "tagline"):
                 into += filter(None, [_inline(item)])
             elif name == "hl2":
-                into += [f"### {_text(item)}"] if _text(item) else []
+                into += [crosshead_markdown(_text(item))] if _text(item) else []
             elif name == "media":
                 self._media(item, article, into)
             elif name == "block":
@@ -305,7 +311,7 @@ class _Reader:
     def _unplaced(self, item: Element | str, into: list[str], parent: Element) -> None:
         """Keep text the mapping has no place for as paragraphs, and say so."""
         if isinstance(item, str):
-            found = [_collapse(item).strip()]
+            found = [_plain(item)]
             where = f"text between the elements of <{_name(parent)}>"
         else:
             found, where = _paragraphs(item), f"element <{_name(item)}>"

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import Problem, SourceError
+from ..sources.page import escape_markdown
 from .draft import DraftArticle, DraftPage
 
 SENTENCE_END = re.compile(r"[。！？!?…”」』）)]$")
@@ -106,9 +107,16 @@ def read_text(path: Path) -> DraftPage:
                 target.append(chunk)
         index += 1
     _infer_paper(draft)
+    _escape(draft.articles)
     if not draft.articles:
         draft.notes.append("no article headline was recognised: the text is kept as the lede")
     return draft
+
+
+def _escape(articles: list[DraftArticle]) -> None:
+    """Articles are written as Markdown, and a `**` or `###` in plain text is not markup."""
+    for article in articles:
+        article.paragraphs = [escape_markdown(text) for text in article.paragraphs]
 
 
 def _infer_paper(draft: DraftPage) -> None:

@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 
 import pikepdf
 from pikepdf.models import ContentStreamInstructions
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageOps
 from weasyprint.pdf.metadata import DocumentMetadata
 
 from ..model.document import Page
@@ -134,7 +134,9 @@ def cmyk_photo(data: bytes) -> bytes:
     import numpy as np  # noqa: PLC0415 (0.2 s to import; only print pages with photos need it)
 
     with Image.open(io.BytesIO(data)) as source:
-        rgb = source.convert("RGB")
+        # Turned upright as WeasyPrint turns an RGB photo: the CMYK copy has no EXIF left.
+        upright = ImageOps.exif_transpose(source) if "exif" in source.info else source
+        rgb = upright.convert("RGB")
     transform = _transform()
     cmyk = ImageCms.applyTransform(rgb, transform)
     ink = np.asarray(cmyk, dtype=np.float64) / 255 * 100

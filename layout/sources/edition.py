@@ -22,6 +22,9 @@ def load_edition(directory: Path) -> Edition:
     with the edition on paper and date and has a page number of its own.
     """
     path = Path(directory) / EDITION_FILE
+    if path.is_file() and not path.resolve().is_relative_to(path.parent.resolve()):
+        message = f"{EDITION_FILE} links to a file outside the edition directory"
+        raise SourceError([Problem(message, path, hint="replace the link with a copy of the file")])
     missing = Problem(f"{EDITION_FILE} not found", path, hint="write paper, date and pages")
     doc, source = read_model(path, EditionSource, missing)
     problems: list[Problem] = []

@@ -23,6 +23,7 @@ _MESSAGES = {
     "missing": "required field is missing",
     "string_type": "expected text, got {got}",
     "string_too_short": "must not be empty",
+    "string_too_long": "has {length:,} characters; at most {max_length:,} can be set",
     "int_type": "expected a whole number, got {got}",
     "greater_than_equal": "must be {ge} or more, got {got}",
     "list_type": "expected a list, got {got}",
@@ -31,7 +32,11 @@ _MESSAGES = {
     "literal_error": "must be {expected}, got {got}",
     "string_pattern_mismatch": "is not in the expected form: got {got}",
     "model_type": "expected `key: value` fields, got {got}",
-    "invalid_key": "field names must be text, got {got}",
+}
+# Fixes that depend on the error, not on the field: they win over the field's hint.
+_FIXES = {
+    "string_too_long": "shorten `{field}` to at most {max_length:,} characters",
+    "unprintable": "{fix}",
 }
 _TYPE_HINTS = {
     "string_type": "write it as text; put it in quotes if it looks like a number, date or yes/no",
@@ -55,11 +60,34 @@ def _explain(error: ErrorDetails, doc: Yaml, model: type[Source]) -> Problem:
     if kind == "extra_forbidden":
         allowed = list(_model_at(model, loc[:-1]).model_fields)
         return doc.problem(f"unknown field `{loc[-1]}`", loc, suggest(str(loc[-1]), allowed))
+    if kind == "invalid_key":
+        return _invalid_key(error, doc)
+    context = {
+        **error.get("ctx", {}),
+        "got": describe(error["input"]),
+        "length": len(error["input"].strip()) if isinstance(error["input"], str) else 0,
+        "field": dotted(loc),
+    }
     template = _MESSAGES.get(kind)
-    context = {**error.get("ctx", {}), "got": describe(error["input"])}
     message = template.format(**context) if template else error["msg"]
     pattern = re.sub(r"\[\d+\]", "[]", dotted(loc))
-    return doc.problem(message, loc, model.hints.get(pattern) or _TYPE_HINTS.get(kind))
+    fix = _FIXES[kind].format(**context) if kind in _FIXES else None
+    return doc.problem(message, loc, fix or model.hints.get(pattern) or _TYPE_HINTS.get(kind))
+
+
+def _invalid_key(error: ErrorDetails, doc: Yaml) -> Problem:
+    """A key YAML did not read as text (`~:`, `1:`), named and located as the author wrote it."""
+    loc = tuple(error["loc"])[:-1]
+    key = doc.key(loc, error["input"])
+    if key is None:  # not found: say where the mapping is
+        return doc.problem(f"field names must be text, got {describe(error['input'])}", loc)
+    return Problem(
+        f"`{key.value}` is not a field name: YAML reads it as {describe(error['input'])}",
+        doc.file,
+        key.start_mark.line + doc.first_line,
+        dotted((*loc, key.value)),
+        "write the field's name as text; put it in quotes if it looks like a number or yes/no",
+    )
 
 
 def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:

@@ -6,6 +6,8 @@ keeps the YAML nodes next to the data they became.
 
 from __future__ import annotations
 
+import bisect
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -72,6 +74,22 @@ class Yaml:
     ) -> Problem:
         return Problem(message, self.file, self.line(loc), dotted(loc) or None, hint)
 
+    def key(self, loc: tuple[str | int, ...], value: object) -> yaml.ScalarNode | None:
+        """The key node of the mapping at `loc` that YAML read as `value` (`~` as None, `1`…).
+
+        Validation names such a key by its value, which is not what the author wrote.
+        """
+        node = self.node
+        for part in loc:
+            found = _child(node, part) if node is not None else None
+            node = found[1] if found else None
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and _same(_construct(key), value):
+                return key
+        return None
+
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
     """(node marking the line, value node) for a key or index; the last key wins, as in YAML."""
@@ -110,20 +128,81 @@ def parse_yaml(text: str, file: Path, first_line: int, problems: list[Problem]) 
     except yaml.YAMLError as exc:
         problems.append(_yaml_error(exc, text, file, first_line))
         return None
-    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+    except _CONSTRUCTOR_ERRORS as exc:
         # PyYAML's constructors raise these for explicit tags like `!!int abc`.
-        problems.append(
-            Problem(
-                f"a value cannot be read ({exc})",
-                file,
-                first_line,
-                hint="remove any `!!` tags and write values plainly",
-            )
-        )
+        problems.append(_unreadable(node, file, first_line) or _unlocated(exc, file, first_line))
+        return None
+    except RecursionError as exc:
+        problems.append(_unlocated(exc, file, first_line))
         return None
     finally:
         loader.dispose()
     return Yaml(file, data, node, first_line)
+
+
+# What PyYAML's constructors raise, without a line, for a tagged value they cannot make.
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, AttributeError, LookupError)
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_MERGE = _TAG_PREFIX + "merge"
+
+
+def _unlocated(exc: Exception, file: Path, first_line: int) -> Problem:
+    return Problem(
+        f"a value cannot be read ({exc})",
+        file,
+        first_line,
+        hint="remove any `!!` tags and write values plainly",
+    )
+
+
+def _unreadable(root: yaml.Node | None, file: Path, first_line: int) -> Problem | None:
+    """The first scalar, in the order written, that its tag cannot make a value of.
+
+    PyYAML's error for it has no line; finding the node gives the author one.
+    """
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())] if root else []
+    seen: set[int] = set()
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen:  # aliases share nodes
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack += [(value, (*loc, name)), (key, loc)]
+        elif isinstance(node, yaml.SequenceNode):
+            items = list(enumerate(node.value))
+            stack += [(item, (*loc, index)) for index, item in reversed(items)]
+        elif node.tag != _MERGE and _construct(node) is _UNREADABLE:  # `<<` is no value
+            tag = node.tag.replace(_TAG_PREFIX, "!!")
+            return Problem(
+                f"{node.value!r} cannot be read as `{tag}`",
+                file,
+                node.start_mark.line + first_line,
+                dotted(loc) or None,
+                f"remove the `{tag}` tag and write the value plainly",
+            )
+    return None
+
+
+_UNREADABLE = object()
+
+
+def _construct(node: yaml.Node) -> object:
+    """The value YAML makes of one node, or `_UNREADABLE`."""
+    loader = _Loader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, *_CONSTRUCTOR_ERRORS, RecursionError):
+        return _UNREADABLE
+    finally:
+        loader.dispose()
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal and of one type: a key `1` is not the key `true`."""
+    return type(a) is type(b) and a == b
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str, file: Path, first_line: int) -> Problem:
@@ -188,3 +267,83 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
     return _KINDS.get(type(value), type(value).__name__)
+
+
+# --- Characters the paper cannot print.
+
+# Emoji_Presentation (Unicode 15.0, emoji-data.txt): drawn as colour pictures that no
+# font of the paper has.  Symbols shown as text by default (☎ ★ ✔) are the font check's.
+_EMOJI_PRESENTATION = """
+231A-231B 23E9-23EC 23F0 23F3 25FD-25FE 2614-2615 2648-2653 267F 2693 26A1
+26AA-26AB 26BD-26BE 26C4-26C5 26CE 26D4 26EA 26F2-26F3 26F5 26FA 26FD 2705
+270A-270B 2728 274C 274E 2753-2755 2757 2795-2797 27B0 27BF 2B1B-2B1C 2B50 2B55
+1F004 1F0CF 1F18E 1F191-1F19A 1F1E6-1F1FF 1F201 1F21A 1F22F 1F232-1F236 1F238-1F23A
+1F250-1F251 1F300-1F320 1F32D-1F335 1F337-1F37C 1F37E-1F393 1F3A0-1F3CA 1F3CF-1F3D3
+1F3E0-1F3F0 1F3F4 1F3F8-1F43E 1F440 1F442-1F4FC 1F4FF-1F53D 1F54B-1F54E 1F550-1F567
+1F57A 1F595-1F596 1F5A4 1F5FB-1F64F 1F680-1F6C5 1F6CC 1F6D0-1F6D2 1F6D5-1F6D7
+1F6DC-1F6DF 1F6EB-1F6EC 1F6F4-1F6FC 1F7E0-1F7EB 1F7F0 1F90C-1F93A 1F93C-1F945
+1F947-1F9FF 1FA70-1FA7C 1FA80-1FA88 1FA90-1FABD 1FABF-1FAC5 1FACE-1FADB 1FAE0-1FAE8
+1FAF0-1FAF8
+"""
+_EMOJI = [
+    (int(first, 16), int(last or first, 16))
+    for first, _, last in (item.partition("-") for item in _EMOJI_PRESENTATION.split())
+]
+_EMOJI_STARTS = [first for first, _ in _EMOJI]
+_INVISIBLE = "delete it: it is invisible, and often comes with copy and paste"
+
+
+def refused_characters(text: str) -> list[tuple[int, str, str]]:
+    """(index, message, fix) of the first use of each character the paper cannot print.
+
+    Combining marks, variation selectors, emoji and control characters fail the
+    print check late, or nameless; refused at the source, each is named where it is.
+    """
+    found = []
+    for char in set(text):  # a few thousand distinct characters even in a long article
+        if _refused(char):
+            index = text.index(char)
+            found.append((index, *_why(text, index)))
+    return sorted(found)
+
+
+def unprintable(text: str, file: Path, first_line: int, field: str) -> list[Problem]:
+    """`refused_characters` of a text that starts at `first_line`, each at its own line."""
+    return [
+        Problem(message, file, first_line + text.count("\n", 0, index), field, fix)
+        for index, message, fix in refused_characters(text)
+    ]
+
+
+def _refused(char: str) -> bool:
+    code = ord(char)
+    if char in "\t\n":
+        return False
+    if unicodedata.category(char) in ("Cc", "Mn", "Me") or code == 0x200D:
+        return True  # variation selectors are Mn
+    at = bisect.bisect_right(_EMOJI_STARTS, code) - 1
+    return at >= 0 and code <= _EMOJI[at][1]
+
+
+def _why(text: str, index: int) -> tuple[str, str]:
+    """Message naming the character at `index`, and the fix."""
+    char = text[index]
+    name = f"U+{ord(char):04X} {unicodedata.name(char, '<control>')}"
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return f"{name} is a control character, which cannot be printed", _INVISIBLE
+    if char == "\u200d":
+        return f"{name} joins emoji into one picture; the paper prints no emoji", _INVISIBLE
+    if "VARIATION SELECTOR" in name:
+        return f"{name} asks for an emoji or a variant glyph, which the paper has not", _INVISIBLE
+    if category in ("Mn", "Me"):
+        return f"{name} is a combining mark, which cannot be printed", _combined(text, index)
+    return f"{name} is an emoji; the paper prints none", "write it in words, or delete it"
+
+
+def _combined(text: str, index: int) -> str:
+    """The fix for a combining mark: the one character it makes with the one before, if any."""
+    whole = unicodedata.normalize("NFC", text[max(index - 1, 0) : index + 1])
+    if index and len(whole) == 1:
+        return f"write `{whole}` as one character, U+{ord(whole):04X} {unicodedata.name(whole)}"
+    return "delete it, or write the letter and its accent as one character"

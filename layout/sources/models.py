@@ -12,15 +12,55 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from ..model.document import Slot
-from .located import describe
+from .located import describe, refused_characters
 
 MAX_ARTICLES = 12  # a newspaper page holds up to about ten; more fails at once, not slowly
+# Characters a printed field may hold: far above what a paper prints (a headline is
+# rarely over 30 characters, a lede over 300), low enough that the composer stays
+# fast: fitting a headline or caption in three balanced lines grows with the cube
+# of its length, and it is done at every width and size the search tries.
+MAX_NAME_CHARS = 40  # paper, section, people's names, a photo's credit
+MAX_HEADLINE_CHARS = 50  # an article's headline, the banner's title
+MAX_CAPTION_CHARS = 80  # the costliest: set under every photo at every width tried
+MAX_LINE_CHARS = 100  # kicker, subhead, byline, a credit line
+MAX_LEDE_CHARS = 1_000
+MAX_CREDITS = 10  # credit lines, and editors' names
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _printable(value: str) -> str:
+    """Refuse what the paper cannot print (emoji, combining marks…), naming it."""
+    refused = refused_characters(value)
+    if refused:
+        _, message, fix = refused[0]
+        raise PydanticCustomError("unprintable", "{message}", {"message": message, "fix": fix})
+    return value
+
+
+def _printed(max_chars: int) -> StringConstraints:
+    """A printed field's length: `Annotated[str, _printed(limit), _PRINTABLE]`."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_chars)
+
+
+_PRINTABLE = AfterValidator(_printable)
+Name = Annotated[str, _printed(MAX_NAME_CHARS), _PRINTABLE]
+Headline = Annotated[str, _printed(MAX_HEADLINE_CHARS), _PRINTABLE]
+Caption = Annotated[str, _printed(MAX_CAPTION_CHARS), _PRINTABLE]
+Line = Annotated[str, _printed(MAX_LINE_CHARS), _PRINTABLE]
+Lede = Annotated[str, _printed(MAX_LEDE_CHARS), _PRINTABLE]
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -53,27 +93,29 @@ class Source(BaseModel):
 class BannerSource(Source):
     """The page banner (通栏标题) across the top of the page."""
 
-    kicker: Text | None = Field(default=None, description="眉题: short line above the title.")
-    title: Text = Field(
+    kicker: Line | None = Field(default=None, description="眉题: short line above the title.")
+    title: Headline = Field(
         description="主标题: the banner title.", examples=["携手并进 合力聚势共赢美好未来"]
     )
-    subtitle: Text | None = Field(default=None, description="副题: line below the title.")
+    subtitle: Line | None = Field(default=None, description="副题: line below the title.")
 
 
 class CreditsSource(Source):
     """Credit lines printed at the foot of the page."""
 
-    lines: list[Text] = Field(
+    lines: list[Line] = Field(
         default_factory=list,
+        max_length=MAX_CREDITS,
         description="Free credit lines, each printed as written.",
         examples=[["本版文图由包头日报记者 张建芳 提供"]],
     )
-    editors: list[Text] = Field(
+    editors: list[Name] = Field(
         default_factory=list,
+        max_length=MAX_CREDITS,
         description="责任编辑: editors' names.",
         examples=[["魏美丽", "蒋建波"]],
     )
-    designer: Text | None = Field(default=None, description="美术编辑: the page designer.")
+    designer: Name | None = Field(default=None, description="美术编辑: the page designer.")
 
 
 def _form(pattern: str) -> StringConstraints:
@@ -111,7 +153,7 @@ class _IssueSource(Source):
         "date": "write the date as YYYY-MM-DD, e.g. `date: 2024-03-26`",
     }
 
-    paper: Text = Field(description="报名: the newspaper's name.", examples=["包头日报"])
+    paper: Name = Field(description="报名: the newspaper's name.", examples=["包头日报"])
     date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
 
 
@@ -141,7 +183,7 @@ class PageSource(_IssueSource):
     }
 
     page: int = Field(ge=1, description="版次: the page number, 1 or more.", examples=[5])
-    section: Text | None = Field(
+    section: Name | None = Field(
         default=None, description="版名: the section name.", examples=["专版"]
     )
     format: Literal["broadsheet", "tabloid"] = Field(
@@ -149,7 +191,7 @@ class PageSource(_IssueSource):
         description="Paper size: broadsheet (对开, default) or tabloid (四开).",
     )
     headline: BannerSource | None = Field(default=None, description="The page banner (通栏标题).")
-    lede: Text | None = Field(
+    lede: Lede | None = Field(
         default=None, description="导语 under the banner; a blank line separates paragraphs."
     )
     articles: list[Text] = Field(
@@ -172,8 +214,8 @@ class ImageSource(Source):
     file: Text = Field(
         description="JPEG or PNG file, relative to the page directory.", examples=["photo.jpg"]
     )
-    caption: Text | None = Field(default=None, description="图片说明: the caption.")
-    credit: Text | None = Field(default=None, description="Photographer credit, e.g. 记者 张三 摄.")
+    caption: Caption | None = Field(default=None, description="图片说明: the caption.")
+    credit: Name | None = Field(default=None, description="Photographer credit, e.g. 记者 张三 摄.")
 
 
 class SlotSource(Source):
@@ -211,10 +253,10 @@ class ArticleSource(Source):
         },
     }
 
-    headline: Text = Field(description="主题: the article headline.", examples=["项目建设提速"])
-    kicker: Text | None = Field(default=None, description="引题: line above the headline.")
-    subhead: Text | None = Field(default=None, description="副题: line below the headline.")
-    byline: Text | None = Field(default=None, description="Byline, e.g. 记者 张建芳.")
+    headline: Headline = Field(description="主题: the article headline.", examples=["项目建设提速"])
+    kicker: Line | None = Field(default=None, description="引题: line above the headline.")
+    subhead: Line | None = Field(default=None, description="副题: line below the headline.")
+    byline: Line | None = Field(default=None, description="Byline, e.g. 记者 张建芳.")
     images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
     slot: SlotSource | None = Field(
         default=None, description="Pin the article's module; the engine fits the others around it."

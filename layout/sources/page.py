@@ -3,8 +3,9 @@
 Sources are edited by hand, so one run must report every problem at once, each
 with file, line, field and a concrete fix; a traceback, or only the first
 error, costs the author a round trip per mistake.  Body text is never
-interpreted beyond `### ` crossheads and `**bold**`: whatever else the author
-typed (HTML, template syntax, links) is kept as literal text, never lost.
+interpreted beyond `### ` crossheads, `**bold**` and the backslash that makes
+either literal: whatever else the author typed (HTML, template syntax, links)
+is kept as literal text, never lost.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+from PIL import ExifTags, ImageFile, UnidentifiedImageError
 from PIL import Image as PILImage
-from PIL import ImageFile, UnidentifiedImageError
 from pydantic import TypeAdapter
 
 from ..errors import Problem, SourceError
@@ -26,7 +27,7 @@ from ..model.copy import PAGE_FILE
 from ..model.document import Article, Banner, Block, Credits, Image, Masthead, Page, Span
 from ..render.masthead import check_issn
 from .explain import in_reading_order, valid_items, validate
-from .located import Yaml, parse_yaml, read_text
+from .located import Yaml, parse_yaml, read_text, unprintable
 from .models import MAX_ARTICLES, ArticleSource, CreditsSource, ImageSource, PageSource, Text
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
@@ -51,12 +52,24 @@ def parse_body(text: str, first_line: int = 1) -> tuple[Block, ...]:
     """Split an article body into paragraphs and `### ` crossheads, with `**bold**` spans.
 
     Lines of a paragraph stay joined by "\\n" (a later stage decides how to join
-    them); anything else the author typed is kept literally.
+    them).  A backslash before `*`, `#` or `\\` prints that character as text
+    (`\\*\\*`, `\\###`, `\\\\`), so markup can be written literally; anything
+    else the author typed, a backslash before other characters included, is kept as is.
     """
     return tuple(
         Block(kind, _spans("\n".join(lines)), line)
         for kind, line, lines in _chunks(_lines(text), first_line)
     )
+
+
+def escape_markdown(text: str) -> str:
+    """`text` written so that `parse_body` gives its characters back as plain text.
+
+    Importers write copy from other formats as Markdown; a `**` or a leading `###`
+    in that copy is text, not markup.  Every backslash and star is escaped, and a
+    `#` that opens a line (after blanks, which the parser strips).
+    """
+    return _LINE_HASH.sub(r"\1\\#", _ESCAPABLE.sub(r"\\\g<0>", text))
 
 
 # --- Page.
@@ -129,6 +142,10 @@ def open_page_yaml(directory: Path, problems: list[Problem]) -> Yaml | None:
             )
         )
         return None
+    if not path.resolve().is_relative_to(directory.resolve()):  # as for articles and photos
+        message = f"{PAGE_FILE} links to a file outside the page directory"
+        problems.append(Problem(message, path, hint="replace the link with a copy of the file"))
+        return None
     text = read_text(path, problems)
     return None if text is None else parse_yaml(text, path, 1, problems)
 
@@ -194,8 +211,9 @@ def _load_article(
     doc = parse_yaml("\n".join(lines[1:end]), path, 2, problems)
     source = validate(ArticleSource, doc, problems) if doc else None
     images = _load_images(directory, doc, problems) if doc else []
-    body_line = end + 2
-    blocks = parse_body("\n".join(lines[end + 1 :]), body_line)
+    body_line, body = end + 2, "\n".join(lines[end + 1 :])
+    blocks = parse_body(body, body_line)
+    problems += unprintable(body, path, body_line, "body")
     if not blocks:
         problems.append(
             Problem(
@@ -261,6 +279,9 @@ def _front_matter_end(lines: list[str], path: Path, problems: list[Problem]) -> 
 
 _CROSSHEAD = re.compile(r"###\s+(\S.*)")
 _BOLD = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\*#])")  # `\*` prints `*`; a backslash before anything else is text
+_ESCAPABLE = re.compile(r"[\\*]")
+_LINE_HASH = re.compile(r"((?:\A|[\r\n])\s*)#")
 
 
 def _lines(text: str) -> list[str]:
@@ -292,16 +313,22 @@ def _chunks(
 
 
 def _spans(text: str) -> tuple[Span, ...]:
+    """Plain and bold spans, escapes resolved; an escaped star never opens or closes bold."""
+    masked = _ESCAPE.sub("__", text)  # as long as `text`, so its positions hold there
     spans: list[Span] = []
     position = 0
-    for match in _BOLD.finditer(text):
+    for match in _BOLD.finditer(masked):
         if match.start() > position:
-            spans.append(Span(text[position : match.start()]))
-        spans.append(Span(match[1], bold=True))
+            spans.append(Span(_unescape(text[position : match.start()])))
+        spans.append(Span(_unescape(text[match.start(1) : match.end(1)]), bold=True))
         position = match.end()
     if position < len(text):
-        spans.append(Span(text[position:]))
+        spans.append(Span(_unescape(text[position:])))
     return tuple(spans)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text)
 
 
 # --- Images.
@@ -364,7 +391,8 @@ _SCALE_DOWN = "scale the picture down; 300 dpi at full page width needs far fewe
 
 
 def _inspect_image(path: Path) -> tuple[str | None, int, int]:
-    """Format and size, after a full decode of acceptable images; raises on unreadable files."""
+    """Format and size as printed, after a full decode of acceptable images; raises on
+    unreadable files.  WeasyPrint turns a photo by its EXIF orientation, so must the layout."""
     with warnings.catch_warnings(), _truncation_is_an_error():
         # Pillow warns from ~89 MP; MAX_PIXELS, checked before decoding, is our limit.
         warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
@@ -372,10 +400,14 @@ def _inspect_image(path: Path) -> tuple[str | None, int, int]:
             kind, (width, height) = image.format, image.size
             if kind not in IMAGE_FORMATS or width * height > MAX_PIXELS:
                 return kind, width, height
+            # As WeasyPrint decides it (images.rotate_pillow_image): 5–8 turn a quarter.
+            orientation = (
+                image.getexif().get(ExifTags.Base.Orientation) if "exif" in image.info else 1
+            )
             image.verify()
         with PILImage.open(path) as image:  # verify() leaves it unusable; load() finds truncation
             image.load()
-    return kind, width, height
+    return (kind, height, width) if orientation in (5, 6, 7, 8) else (kind, width, height)
 
 
 @contextmanager
