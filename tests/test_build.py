@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 import unicodedata
+import urllib.request
 
 import pdfplumber
 import pikepdf
@@ -18,7 +25,8 @@ import pytest
 
 from layout.model.grid import MM
 from layout.pipeline import build
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
+from tests.pagegen import Spec, fitted, write_page
 
 pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
@@ -297,3 +305,114 @@ def test_a_page_short_of_copy_is_set_in_the_larger_body_and_passes(tmp_path):
     assert result.report.total.failures() == []
     modules = sorted(result.layout.modules, key=lambda m: m.box.row)
     assert result.layout.lede.box.row < modules[0].box.row  # the lede stays under the banner
+
+
+@pytest.fixture(scope="module")
+def photo_page(tmp_path_factory):
+    """A page directory with photos, inside an edition directory: (the edition, the page)."""
+    scratch = tmp_path_factory.mktemp("relative")
+    specs = fitted(
+        [Spec(900, 1), Spec(700), Spec(800, 1)], format="tabloid", seed=3, scratch=scratch
+    )
+    edition = scratch / "edition"
+    write_page(edition / "p05", specs, seed=3)
+    (edition / "edition.yaml").write_text(
+        "paper: 包头日报\ndate: 2024-03-26\npages: [p05]\n", encoding="utf-8"
+    )
+    return edition, edition / "p05"
+
+
+def _build_from(cwd, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line run from `cwd`, so relative paths are relative to it."""
+    command = [sys.executable, str(ROOT / "build_pdf.py"), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_a_page_with_photos_given_by_a_relative_path_builds(photo_page):
+    """Photos are drawn from file: URLs, which must be absolute whatever path the user gave."""
+    edition, _ = photo_page
+    result = _build_from(edition, "p05", "-o", "p05.pdf")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(edition / "p05.pdf") as pdf:
+        images = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"
+        ]
+        assert len(images) == 2
+
+
+def test_an_edition_given_by_a_relative_path_builds_its_pages_with_photos(photo_page):
+    edition, _ = photo_page
+    result = _build_from(edition.parent, edition.name, "-o", "out")
+    assert result.returncode == 0, result.stderr
+    assert (edition.parent / "out" / "edition.pdf").is_file()
+
+
+def test_serve_starts_for_a_relative_page_directory_with_photos(photo_page):
+    """The live proof builds the page at start-up: it must not fail on the photos' URLs."""
+    edition, _ = photo_page
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, str(ROOT / "build_pdf.py"), "serve", "p05", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=edition, stderr=subprocess.PIPE, text=True)
+    try:
+        pages = _pages_served(server, port)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+        err = server.stderr.read()
+        server.stderr.close()
+    assert pages is not None, err
+    assert [(page["error"], page["pdf"] is not None) for page in pages] == [(None, True)]
+
+
+def _pages_served(server: subprocess.Popen, port: int) -> list[dict] | None:
+    """`/api/pages` once the server answers, or None if it exits first."""
+    deadline = time.monotonic() + 60
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/pages", timeout=10) as reply:
+                return json.loads(reply.read())
+        except OSError:
+            time.sleep(0.2)
+    return None
+
+
+def test_credits_of_several_lines_print_under_the_articles_on_their_own_lines(tmp_path):
+    """Ten credits of seven names are five lines: reserved at the foot, never over the text."""
+    page = tmp_path / "credits"
+    shutil.copytree(SEED, page)
+    staff = (
+        "张建芳",
+        "张婷婷",
+        "郭健",
+        "孟婧美",
+        "赵遐",
+        "魏美丽",
+        "蒋建波",
+        "吴琼",
+        "马慧茹",
+        "李明",
+    )
+    names = [f"第{n + 1}组 " + " ".join(staff[(n + i) % 10] for i in range(7)) for n in range(10)]
+    text = (page / "page.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"  lines: \[.*\]", "  lines: [" + ", ".join(names) + "]", text)
+    (page / "page.yaml").write_text(text, encoding="utf-8")
+    article = page / "05-jiaoyuju.md"  # a paragraph shorter, so the page fits above them
+    body = article.read_text(encoding="utf-8")
+    article.write_text(body[: body.rindex("\n\n")] + "\n", encoding="utf-8")
+    result = build(page, tmp_path / "credits.pdf")
+    grid, credits = result.layout.grid, result.layout.credits
+    top = grid.y(credits.row)
+    with pdfplumber.open(tmp_path / "credits.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    below = [c for c in chars if c["top"] > top]
+    assert max(c["bottom"] for c in chars if c["top"] < top) < top
+    feet = sorted({round(c["bottom"], 2) for c in below})
+    assert len(feet) == len(result.layout.credit_lines) == credits.rows - 1 > 2
+    assert [round(grid.y(grid.rows) - f, 2) for f in feet] == [
+        round(grid.line * n, 2) for n in reversed(range(len(feet)))
+    ]
+    assert squeeze("".join(c["text"] for c in below)).startswith(squeeze("".join(names)))

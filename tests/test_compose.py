@@ -12,12 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.compose import MAX_HOLE_ROWS, compose
+import build_pdf
+from layout.compose import MAX_HOLE_ROWS, compose, compose_page
+from layout.compose.sizes import CREDITS_GAP_EM, CREDITS_PT
 from layout.errors import FitError, OversetError, UnderfillError
+from layout.model.copy import CREDITS_ROLE
 from layout.model.document import Article, Banner, Block, Page, Slot, Span
 from layout.model.grid import Grid
 from layout.model.layout import Box, Layout
 from layout.sources.page import load_page
+from layout.typeset import fonts
 from layout.typeset.measure import Typesetter
 from layout.typeset.normalise import normalise_page
 from tests.conftest import SEED
@@ -208,3 +212,83 @@ def test_an_underfilled_page_says_how_much_to_add_to_which_article(setters):
     message = str(error.value)
     assert "the page is underfilled" in message
     assert re.search(r"0\d\.md: body: underfilled: add \d+ lines", message)
+
+
+# --- the banner and the credits: measured, and blamed on themselves ----------------------------
+
+STAFF = ("张建芳", "张婷婷", "郭健", "孟婧美", "赵遐", "魏美丽", "蒋建波", "吴琼", "马慧茹", "李明")
+# ten credits of seven names each: set two or three to a line, five lines
+CREDITS = tuple(
+    f"第{n + 1}组 " + " ".join(STAFF[(n + i) % 10] for i in range(7)) for n in range(10)
+)
+
+
+def with_credits(source: Page, lines: tuple[str, ...], cut_last_paragraph: bool) -> Page:
+    """`source` crediting `lines`, its last article a paragraph shorter if asked."""
+    last = source.articles[-1]
+    if cut_last_paragraph:
+        last = replace(last, blocks=last.blocks[:-1])
+    return replace(
+        source,
+        credits=replace(source.credits, lines=lines),
+        articles=(*source.articles[:-1], last),
+    )
+
+
+def test_one_line_of_credits_takes_two_rows_with_its_rule(seed_page, roles):
+    layout = compose_page(seed_page, roles)
+    assert len(layout.credit_lines) == 1
+    assert layout.credits == Box(0, layout.grid.columns, layout.grid.rows - 2, 2)
+
+
+def test_credits_are_set_in_the_lines_they_need_and_the_articles_kept_above(seed_page, roles):
+    layout = compose_page(with_credits(seed_page, CREDITS, cut_last_paragraph=True), roles)
+    grid, credits = layout.grid, layout.credits
+    assert credits is not None and len(layout.credit_lines) > 2
+    assert credits.rows == len(layout.credit_lines) + 1  # the rule's line above them
+    assert credits.row + credits.rows == grid.rows
+    assert [item for line in layout.credit_lines for item in line][: len(CREDITS)] == list(CREDITS)
+    assert all(m.box.row + m.box.rows <= credits.row for m in layout.modules)
+    role = roles[CREDITS_ROLE]
+    for line in layout.credit_lines:
+        widths = sum(fonts.width(role, item) for item in line) * CREDITS_PT
+        assert widths + (len(line) - 1) * CREDITS_GAP_EM * CREDITS_PT <= grid.type_width
+
+
+def test_credits_that_push_the_articles_off_the_page_are_blamed_first(seed_page, roles):
+    with pytest.raises(OversetError) as error:
+        compose_page(with_credits(seed_page, CREDITS, cut_last_paragraph=False), roles)
+    first = error.value.problems[0]
+    assert (first.file, first.field) == (SEED / "page.yaml", "credits")
+    assert "the credits take 5 lines" in first.message
+    assert first.hint and "a line holds about 74 characters" in first.hint
+
+
+def test_a_banner_title_too_wide_for_its_one_line_says_how_many_characters_fit(setters):
+    title = "呼包两市携手并进合力聚势共赢美好未来开创协同发展新局面"  # 27 characters
+    wide = replace(page([600, 450, 540]), banner=Banner(title, subtitle="——访某局负责人"))
+    with pytest.raises(FitError) as error:
+        compose(wide, Grid.for_format("tabloid"), setters["tabloid"])
+    [problem] = error.value.problems
+    assert (problem.file, problem.field) == (Path("page.yaml"), "headline.title")
+    assert "only 18 of its 27 characters fit" in problem.message
+    assert problem.hint and "shorten headline.title to 18 characters" in problem.hint
+
+
+def test_the_command_line_blames_a_too_wide_banner_on_its_title(tmp_path, capsys):
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "page.yaml").write_text(
+        "paper: 包头日报\ndate: 2024-03-26\npage: 5\nformat: tabloid\n"
+        "headline: {title: 呼包两市携手并进合力聚势共赢美好未来开创协同发展新局面}\n"
+        "articles: [01-story.md]\n",
+        encoding="utf-8",
+    )
+    (page / "01-story.md").write_text(
+        "---\nheadline: 项目建设提速\n---\n\n今年以来，全市重点项目加快推进。\n", encoding="utf-8"
+    )
+    assert build_pdf.main([str(page), "-o", str(tmp_path / "out.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "page.yaml: headline.title: the banner's title is set in one line" in err
+    assert "fix: shorten headline.title to 18 characters or fewer" in err
+    assert not (tmp_path / "out.pdf").exists()

@@ -63,13 +63,13 @@ def texts_of(page: Page) -> set[str]:
 
 def test_every_piece_of_copy_is_walked_once_with_its_role_and_place():
     walked = list(page_copy(PAGE))
-    assert {c.text for c in walked} - {"包头日报专版"} == texts_of(PAGE)
+    assert {c.text for c in walked} - {"包头日报", "专版"} == texts_of(PAGE)
     roles = {c.text: c.role for c in walked}
     assert roles["通栏标题"] == "banner" and roles["肩题"] == "kai"
     assert roles["标题"] == "headline" and roles["引题"] == roles["副题"] == "kai"
     assert roles["小标题"] == "headline" and roles["正文"] == "body"
     assert roles["加粗"] == "body_bold" and roles["图说"] == "kai"
-    assert roles["包头日报专版"] == "sans"
+    assert roles["包头日报"] == "headline" and roles["专版"] == "sans"  # the running head
     where = {c.text: (c.file.name, c.line, c.field) for c in walked}
     assert where["正文"] == ("01-a.md", 11, "body")
     assert where["导语二"] == ("page.yaml", None, "lede paragraph 2")
@@ -88,7 +88,7 @@ def test_rewriting_reaches_every_field_the_walk_yields():
         lambda text: text + "#",
         lambda spans: tuple(dataclasses.replace(s, text=s.text + "#") for s in spans),
     )
-    before = [c for c in page_copy(PAGE) if c.field != "paper"]
-    after = [c for c in page_copy(marked) if c.field != "paper"]
+    before = [c for c in page_copy(PAGE) if c.field not in ("paper", "section")]
+    after = [c for c in page_copy(marked) if c.field not in ("paper", "section")]
     assert [c.text for c in after] == [c.text + "#" for c in before]
     assert marked.paper == PAGE.paper and marked.articles[0].file == ARTICLE.file

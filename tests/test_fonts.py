@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pdfplumber
 import pytest
 
+import build_pdf
 from layout.errors import FontError, Problem, SetupError
+from layout.render.html_to_pdf import render_pdf
 from layout.typeset import fonts
 
 
@@ -49,3 +55,61 @@ def test_latin_digits_are_measured_as_pango_shapes_them(roles):
     body = roles["body"]
     assert fonts.width(body, "No.1") - fonts.width(body, "No.") == pytest.approx(0.549)
     assert fonts.width(body, "1") == pytest.approx(0.471)
+
+
+# ☝ is set as text by the sources (not emoji by default) but Pango itemises it as an
+# emoji and takes it from fontconfig's emoji fonts; the others it takes from the role.
+DRAWN = "包⨀ƀ☺\U0002a6a5☝"
+
+
+def _drawn_with(role: fonts.Role, text: str) -> dict[str, str]:
+    """The font WeasyPrint draws each character of `text` with, in `role`'s CSS families."""
+    html = (
+        f"<html lang='zh-CN'><head><style>p {{ font-family: {role.css_families}; "
+        f"font-weight: {role.weight} }}</style></head><body><p>{text}</p></body></html>"
+    )
+    with pdfplumber.open(io.BytesIO(render_pdf(html, base=Path()).pdf)) as pdf:
+        return {c["text"]: c["fontname"].split("+")[-1] for c in pdf.pages[0].chars}
+
+
+@pytest.mark.parametrize("name", ["body", "headline", "kai"])
+def test_coverage_names_the_face_pango_draws_each_character_with(roles, name):
+    role = roles[name]
+    drawn = _drawn_with(role, DRAWN)
+    for char in DRAWN:
+        face = fonts.face_for(role, char)
+        if face is None:  # refused: Pango picks an emoji font, whichever that is here
+            assert fonts.drawn_as_emoji(char)
+        else:
+            assert drawn[char].startswith(face.family.replace(" ", "-")), (char, drawn[char])
+
+
+def test_a_character_pango_takes_from_the_emoji_fonts_is_refused_where_it_is(roles):
+    body = roles["body"]
+    assert fonts.covers(body.faces[0], "☝")  # Noto Serif CJK has it, but does not print it
+    assert not _drawn_with(body, "☝")["☝"].startswith("Noto-Serif")
+    assert fonts.missing_characters(body, "包☝头☺") == ["☝"]
+    assert fonts.missing_characters(body, "Ϣ") == ["Ϣ"]  # in DejaVu only: refused as ever
+    where = Problem("", Path("p/01-a.md"), 3, "headline")
+    with pytest.raises(FontError) as error:
+        fonts.check_coverage([(body, "包☝头", where)])
+    [problem] = error.value.problems
+    assert (problem.file, problem.line, problem.field) == (Path("p/01-a.md"), 3, "headline")
+    assert "(U+261D) is an emoji" in problem.message
+    assert problem.hint and "replace the character" in problem.hint
+
+
+def test_the_command_line_refuses_an_emoji_where_it_was_written(tmp_path, capsys):
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "page.yaml").write_text(
+        "paper: 包头日报\ndate: 2024-03-26\npage: 5\narticles: [01-story.md]\n", encoding="utf-8"
+    )
+    (page / "01-story.md").write_text(
+        "---\nheadline: 项目建设☝提速\n---\n\n今年以来，全市重点项目加快推进。\n", encoding="utf-8"
+    )
+    assert build_pdf.main([str(page), "-o", str(tmp_path / "out.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "01-story.md: headline: character '☝' (U+261D) is an emoji" in err
+    assert "fix: replace the character" in err
+    assert not (tmp_path / "out.pdf").exists()

@@ -11,6 +11,7 @@ from ..errors import Problem
 from .frame import Frame
 from .pins import where
 from .scoring import MAX_HOLE_ROWS, Outcome, detailed
+from .sizes import CREDITS_PT
 
 # smallest change to one article that makes the page fit: key -> (lines, columns)
 Changes = dict[str, tuple[int, int]]
@@ -38,7 +39,8 @@ def note_changes(frame: Frame, out: Outcome, cuts: Changes, additions: Changes) 
 
 def overset_problems(frame: Frame, out: Outcome, cuts: Changes) -> list[Problem]:
     over_lines = sum(rows * width for rows, width, _ in out.short)
-    problems = [
+    problems = _credits_problems(frame)
+    problems.append(
         Problem(
             f"the copy does not fit the {frame.grid.format.name} page: overset by "
             f"{_lines(over_lines)} (≈{over_lines * frame.grid.chars} characters) "
@@ -48,7 +50,7 @@ def overset_problems(frame: Frame, out: Outcome, cuts: Changes) -> list[Problem]
             hint="cut one article as said below, or cut several a little"
             + (", or use format: broadsheet" if frame.grid.format.name == "tabloid" else ""),
         )
-    ]
+    )
     stacks = {key: (rows, width, keys) for rows, width, keys in out.short for key in keys}
     for article in frame.page.articles:
         if article.slug in cuts:
@@ -71,6 +73,23 @@ def overset_problems(frame: Frame, out: Outcome, cuts: Changes) -> list[Problem]
             continue
         problems.append(Problem(message, article.file, field="body"))
     return problems
+
+
+def _credits_problems(frame: Frame) -> list[Problem]:
+    """Credits of more than one line take rows from the articles: say so first."""
+    if len(frame.credits) <= 1:
+        return []
+    per_line = int(frame.grid.type_width // CREDITS_PT)
+    return [
+        Problem(
+            f"the credits take {_lines(len(frame.credits))} at the foot of the page, "
+            "and the articles do not fit above them",
+            frame.page.directory / "page.yaml",
+            field="credits",
+            hint=f"shorten the credits (a line holds about {per_line} characters), "
+            "or cut the articles as said below",
+        )
+    ]
 
 
 def underfill_problems(frame: Frame, out: Outcome, additions: Changes) -> list[Problem]:

@@ -130,4 +130,5 @@ def _place(frame: Frame, out: Outcome) -> Layout:
         credits,
         tuple(out.holes),
         tuple(rules),
+        frame.credits,
     )

@@ -12,9 +12,9 @@ from ..model.document import Page
 from ..model.grid import Grid
 from ..typeset.measure import Typesetter
 from .pins import pins
-from .sizes import Sized, article_sized, lede_sized, measure_banner
+from .sizes import Sized, article_sized, credits_lines, lede_sized, measure_banner
 
-CREDITS_ROWS = 2
+CREDITS_RULE_ROWS = 1  # above the credits: their rule and the space under it
 
 
 class Frame:
@@ -23,7 +23,8 @@ class Frame:
     def __init__(self, page: Page, grid: Grid, ts: Typesetter) -> None:
         self.page, self.grid, self.ts = page, grid, ts
         self.banner, self.banner_rows = measure_banner(page, grid, ts)
-        self.credits_rows = CREDITS_ROWS if _has_credits(page) else 0
+        self.credits = credits_lines(page.credits, ts)
+        self.credits_rows = len(self.credits) + CREDITS_RULE_ROWS if self.credits else 0
         self.bottom = grid.rows - self.credits_rows
         self.area_rows = self.bottom - self.banner_rows
         self.articles = {a.slug: a for a in page.articles}
@@ -47,8 +48,3 @@ class Frame:
         if key in self.articles:
             return self.articles[key].file.name
         return key
-
-
-def _has_credits(page: Page) -> bool:
-    c = page.credits
-    return bool(c.lines or c.editors or c.designer)

@@ -11,10 +11,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model.copy import BANNER_ROLES, CAPTION_ROLE, HEAD_ROLES, LEDE_ROLE
-from ..model.document import Article, Image, Page
+from ..errors import FitError, Problem
+from ..model.copy import BANNER_ROLES, CAPTION_ROLE, CREDITS_ROLE, HEAD_ROLES, LEDE_ROLE, PAGE_FILE
+from ..model.document import Article, Credits, Image, Page
 from ..model.grid import Grid
 from ..model.layout import Banner, Box, Lede, Module, PlacedImage
+from ..typeset import fonts
 from ..typeset.measure import BodyRow, Heading, Typesetter
 
 MAX_HEADLINE_LINES = 3
@@ -30,6 +32,14 @@ BYLINE_PT = 9.0
 CAPTION_PT = 8.5
 LEDE_PT = 11.0
 LEDE_LEADING = 1.7
+# banner parts: sizes to try, largest first; leading; the most lines each may take
+BANNER_PARTS = {
+    "kicker": ((20.0,), 1.4, 2),
+    "title": (BANNER_SIZES, 1.2, 1),
+    "subtitle": ((18.0,), 1.4, 2),
+}
+CREDITS_PT = 9.0  # styles/paper.css, .credits
+CREDITS_GAP_EM = 2.0  # the least space between two credits that share a line
 
 
 @dataclass
@@ -211,22 +221,84 @@ def lede_sized(text: tuple[str, ...], columns: int, ts: Typesetter) -> Sized:
 
 
 def measure_banner(page: Page, grid: Grid, ts: Typesetter) -> tuple[Banner | None, int]:
+    """The banner set across the type width, and the rows it takes with its rule.
+
+    Raise FitError at the part that does not fit in its lines even at its smallest
+    size: set in more, it would push the articles off the page and be blamed on them.
+    """
     if page.banner is None:
         return None, 0
-    width = grid.type_width
-    headings = []
-    if page.banner.kicker:
-        headings.append(
-            ts.heading(page.banner.kicker, BANNER_ROLES["kicker"], (20.0,), width, leading=1.4)
+    headings, problems = [], []
+    for name, (sizes, leading, max_lines) in BANNER_PARTS.items():
+        text = getattr(page.banner, name)
+        if not text:
+            continue
+        role = BANNER_ROLES[name]
+        heading = ts.heading(
+            text, role, sizes, grid.type_width, leading=leading, max_lines=max_lines
         )
-    headings.append(
-        ts.heading(
-            page.banner.title, BANNER_ROLES["title"], BANNER_SIZES, width, leading=1.2, max_lines=1
-        )
-    )
-    if page.banner.subtitle:
-        headings.append(
-            ts.heading(page.banner.subtitle, BANNER_ROLES["subtitle"], (18.0,), width, leading=1.4)
-        )
+        if len(heading.lines) > max_lines:
+            problems.append(_banner_problem(page, name, text, heading, ts))
+        headings.append(heading)
+    if problems:
+        raise FitError(problems)
     rows = math.ceil((sum(h.height for h in headings) + grid.line) / grid.line - 1e-6) + 1
     return Banner(Box(0, grid.columns, 0, rows - 1), tuple(headings)), rows
+
+
+def _banner_problem(page: Page, name: str, text: str, heading: Heading, ts: Typesetter) -> Problem:
+    """Say how many of the part's characters fit its lines at its smallest size."""
+    max_lines = BANNER_PARTS[name][2]
+    measure = ts.grid.type_width / heading.size
+    low, high = 0, len(text)  # the longest start of the text that fits one line
+    while low < high:
+        middle = (low + high + 1) // 2
+        if ts.text_width(heading.role, text[:middle].strip()) <= measure:
+            low = middle
+        else:
+            high = middle - 1
+    lines = "one line" if max_lines == 1 else f"at most {max_lines} lines"
+    fit = low * max_lines
+    return Problem(
+        f"the banner's {name} is set in {lines}; at {heading.size:g} pt, its smallest size, "
+        f"{'only ' if max_lines == 1 else 'about '}{fit} of its {len(text)} characters fit",
+        page.directory / PAGE_FILE,
+        field=f"headline.{name}",
+        hint=f"shorten headline.{name} to {fit} characters or fewer"
+        + (", or move words to headline.subtitle" if name == "title" else ""),
+    )
+
+
+def credits_lines(credits: Credits, ts: Typesetter) -> tuple[tuple[str, ...], ...]:
+    """The credits set at the type width: each line's items, which the template spreads
+    across it; a credit too long for one line is broken over lines of its own."""
+    role = ts.roles[CREDITS_ROLE]
+    width = ts.grid.type_width / CREDITS_PT
+    lines: list[list[str]] = []
+    used = width  # the line being filled: nothing fits after a full one
+    for item in _credit_items(credits):
+        wide = fonts.width(role, item)
+        if wide > width:
+            pieces = ts.heading(item, CREDITS_ROLE, (CREDITS_PT,), ts.grid.type_width).lines
+            lines += [[piece] for piece in pieces]
+            used = width
+        elif used + CREDITS_GAP_EM + wide <= width:
+            lines[-1].append(item)
+            used += CREDITS_GAP_EM + wide
+        else:
+            lines.append([item])
+            used = wide
+    return tuple(map(tuple, lines))
+
+
+def _credit_items(credits: Credits) -> list[str]:
+    """What the credits print, in order: each credit line, then editors and designer."""
+    staff = [
+        f"{label}{names}"
+        for label, names in (
+            ("本版编辑：", " ".join(credits.editors)),
+            ("美编：", credits.designer),
+        )
+        if names
+    ]
+    return [*credits.lines, *(["\u3000".join(staff)] if staff else [])]

@@ -17,20 +17,22 @@ from .document import Article, Block, Page, Span
 
 PAGE_FILE = "page.yaml"  # in every page directory
 
-# The font role (fonts/roles.yaml) that prints each field.
+# The font role (fonts/roles.yaml) that prints each field.  The template styles
+# each element with these too, so coverage checks the faces that print it.
 BANNER_ROLES = {"kicker": "kai", "title": "banner", "subtitle": "kai"}
 HEAD_ROLES = {"kicker": "kai", "headline": "headline", "subhead": "kai", "byline": "kai"}
+BODY_ROLES = {"paragraph": "body", "bold": "body_bold", "crosshead": "headline"}
 LEDE_ROLE = "kai"
 CREDITS_ROLE = "kai"
 CAPTION_ROLE = "kai"
-FOLIO_ROLE = "sans"  # paper and section in the running head
+RUNNING_HEAD_ROLES = {"paper": "headline", "section": "sans"}  # a page without a masthead
 MASTHEAD_ROLES = {"paper": "banner", "lines": "sans"}
 
 
 def body_role(block: Block, span: Span) -> str:
     if block.kind == "crosshead":
-        return "headline"
-    return "body_bold" if span.bold else "body"
+        return BODY_ROLES["crosshead"]
+    return BODY_ROLES["bold"] if span.bold else BODY_ROLES["paragraph"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ def page_copy(page: Page) -> Iterator[Copy]:
         yield Copy(text, CREDITS_ROLE, yaml_file, "credits", display=True)
     for text in (*credits.editors, credits.designer or ""):
         yield Copy(text, CREDITS_ROLE, yaml_file, "credits")
-    yield Copy(page.paper + (page.section or ""), FOLIO_ROLE, yaml_file, "paper")
+    for name, role in RUNNING_HEAD_ROLES.items():
+        if text := getattr(page, name):
+            yield Copy(text, role, yaml_file, name)
 
 
 def article_copy(article: Article) -> Iterator[Copy]:

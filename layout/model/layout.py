@@ -74,3 +74,4 @@ class Layout:
     credits: Box | None
     holes: tuple[Hole, ...]
     rules: tuple[tuple[str, Box], ...]  # ("h"|"v", the box the rule runs along)
+    credit_lines: tuple[tuple[str, ...], ...] = ()  # in the credits box: each line's items

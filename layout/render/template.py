@@ -16,7 +16,15 @@ from pathlib import Path
 
 import jinja2
 
-from ..model.copy import MASTHEAD_ROLES, PAGE_FILE, Copy
+from ..model.copy import (
+    BODY_ROLES,
+    CREDITS_ROLE,
+    LEDE_ROLE,
+    MASTHEAD_ROLES,
+    PAGE_FILE,
+    RUNNING_HEAD_ROLES,
+    Copy,
+)
 from ..model.document import Page
 from ..model.grid import MM
 from ..model.layout import Box, Layout
@@ -27,6 +35,15 @@ from . import masthead
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 QR_MM = 18.0  # the masthead QR code: scannable from newsprint at arm's length
+# The role class of each element the template styles itself, from the table font
+# coverage reads: so the faces checked are the faces that print.
+ROLE_OF = {
+    **{f"masthead_{name}": role for name, role in MASTHEAD_ROLES.items()},
+    **{f"head_{name}": role for name, role in RUNNING_HEAD_ROLES.items()},
+    **BODY_ROLES,
+    "lede": LEDE_ROLE,
+    "credits": CREDITS_ROLE,
+}
 
 
 @dataclass(frozen=True)
@@ -44,13 +61,18 @@ class Segment:
 def segments(line: Line, em: float) -> tuple[Segment, ...]:
     """Group a line's pieces into as few uniformly spaced runs as possible."""
     result: list[Segment] = []
-    for piece in line.pieces:
+    carried, carried_gap = "", 0.0  # spaces after `——` or `……`, for the next run to start
+    for index, piece in enumerate(line.pieces):
         gap = round(piece.gap * em, 3)
         if piece.kind is Kind.SPACE and result:
             # WeasyPrint draws no glyph for a span holding only a space, which would
             # drop it from the text layer: the space joins the run before it, and
-            # the gaps on either side of it are set after it instead.
+            # the gaps on either side of it are set after it instead.  After `——`
+            # or `……` it starts the next run: `fwid` would set it a full em wide.
             run = result[-1]
+            if run.feature == "fwid" and _plain_run_follows(line.pieces[index + 1 :]):
+                carried, carried_gap = carried + piece.text, carried_gap + gap
+                continue
             after = round(run.after + gap - run.spacing, 3)
             result[-1] = Segment(
                 run.text + piece.text, run.bold, run.feature, run.spacing, after, run.solo
@@ -61,6 +83,21 @@ def segments(line: Line, em: float) -> tuple[Segment, ...]:
             segment = Segment(piece.text, piece.bold, feature, 0.0, gap, solo=True)
         else:
             segment = Segment(piece.text, piece.bold, feature, gap, 0.0)
+        if carried:
+            # the gaps after the carried spaces are set before them, less the
+            # letter-spacing they now get from this run
+            run = result[-1]
+            after = round(run.after + carried_gap - len(carried) * segment.spacing, 3)
+            result[-1] = Segment(run.text, run.bold, run.feature, run.spacing, after, run.solo)
+            segment = Segment(
+                carried + segment.text,
+                segment.bold,
+                segment.feature,
+                segment.spacing,
+                segment.after,
+                segment.solo,
+            )
+            carried, carried_gap = "", 0.0
         last = result[-1] if result else None
         if (
             last is not None
@@ -74,6 +111,12 @@ def segments(line: Line, em: float) -> tuple[Segment, ...]:
         else:
             result.append(segment)
     return tuple(result)
+
+
+def _plain_run_follows(pieces: tuple[Piece, ...]) -> bool:
+    """Whether a run other than `——` or `……` comes after these spaces, to take them."""
+    following = next((p for p in pieces if p.kind is not Kind.SPACE), None)
+    return following is not None and following.kind is not Kind.RUN
 
 
 def _kept_together(piece: Piece) -> bool:
@@ -105,6 +148,15 @@ def running_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日 {masthead.weekday(day)}"
 
 
+def file_url(path: Path) -> str:
+    """A photo's `file:` URL, which must be absolute although the model's paths need not be.
+
+    The model keeps paths as the user gave them (relative to the working directory,
+    say), because messages print them; only the URL needs the absolute form.
+    """
+    return path.absolute().as_uri()
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -115,6 +167,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["segments"] = segments
     env.filters["phrase_parts"] = phrase_parts
+    env.filters["file_url"] = file_url
+    env.globals["role_of"] = ROLE_OF
     return env
 
 
