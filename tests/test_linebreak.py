@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layout.model.document import Span
-from layout.typeset.linebreak import (
-    AUTOSPACE,
+from layout.typeset.linebreak import AUTOSPACE, MAX_GAP, break_paragraph
+from layout.typeset.units import (
     CLOSING,
     NO_START_OTHER,
     OPENING,
     STOPS,
     Kind,
-    break_paragraph,
     clusters_of,
     units_of,
 )
@@ -106,7 +106,7 @@ def test_dashes_and_ellipses_are_one_unbreakable_unit():
 
 
 def test_latin_is_never_spaced_inside_and_gets_autospace():
-    lines = lines_of("同比增长5.2%的iPhone中中中中中中中中中中中中", measure=10)
+    lines = lines_of("同比增长5.2%的iPhone中中中中中中中中中中中中", measure=11)
     for line in lines:
         for piece in line.pieces:
             if piece.kind is Kind.LATIN:
@@ -162,9 +162,9 @@ def test_properties_of_any_paragraph(text, measure, indent):
     assert "".join(line.text for line in lines) == text
     for number, line in enumerate(lines):
         available = measure - (indent if number == 0 else 0)
-        # nothing overflows; every non-final line of more than one unit ends flush
+        # nothing overflows; every non-final line ends flush
         assert line.width <= available + 1e-6
-        if not line.final and len(line.pieces) > 1:
+        if not line.final:
             assert abs(line.width - available) < 1e-6
         # clreq: no closing mark at a line start, no opening mark at a line end
         if number > 0:
@@ -174,10 +174,9 @@ def test_properties_of_any_paragraph(text, measure, indent):
         # a dash or ellipsis pair is never split
         assert not line.text.endswith("—") or line.text.endswith("——")
         assert not line.text.startswith("—") or line.text.startswith("——")
-        # justification never widens a gap beyond half an em, unless the line holds so
-        # few units (long numbers) that there are not enough gaps to share the space
-        if len(line.pieces) >= 8:
-            assert all(p.gap <= 0.5 + 1e-6 for p in line.pieces)
+        # justification never widens a gap beyond half an em: where long numbers
+        # leave too few gaps to share the space, they are broken or spaced instead
+        assert all(p.gap <= MAX_GAP + 1e-6 for p in line.pieces)
 
 
 def test_real_font_lines_are_flush(typesetter):
@@ -208,3 +207,101 @@ def test_a_line_may_start_with_an_opening_quote():
     lines = lines_of(text, measure=10)
     assert lines[1].text.startswith("“")
     assert lines[0].text == "中" * 10
+
+
+# --- Latin runs that do not fit: URLs, code, markup (clreq: break them, never gape) --------
+
+
+def test_markup_that_nearly_fills_the_first_line_is_spaced_to_the_edge(typesetter):
+    # 11.8 em of `<script>` on a 12 em first line, and `“` may not end it: the line
+    # fell 1.5 pt short of the column edge
+    em = typesetter.measure_for("body", "body_bold")
+    text = "<script>alert(1)</script>“呼和浩特市和包头市是呼包鄂乌城市群一体化发展的先行区。"
+    lines = break_paragraph((Span(text),), 14, em, indent=2)
+    assert lines[0].text == "<script>alert(1)</script>"
+    assert_settable(lines, text, 14, 2)
+
+
+def test_a_url_is_broken_after_its_punctuation_rather_than_leave_wide_gaps(typesetter):
+    em = typesetter.measure_for("body", "body_bold")
+    text = "[链接文字]（http://example.com）包头市科技局。"
+    lines = break_paragraph((Span(text),), 14, em, indent=2)
+    assert lines[0].text == "[链接文字]（http://"  # was alone on its line, 1.5 em gaps
+    assert_settable(lines, text, 14, 2)
+
+
+def test_a_word_is_broken_only_where_whole_words_leave_a_wide_gap():
+    text = "同比增长5.2%的iPhone中中中中中中中中中中中中"
+    assert "iPhone" in lines_of(text, measure=11)[0].text  # sets with its words whole
+    # at 10 em, `iPhone` whole leaves 0.6 em gaps: it is broken, not to a lone letter
+    lines = lines_of(text, measure=10)
+    assert [line.text for line in lines[:2]] == ["同比增长5.2%的iPho", "ne中中中中中中中中"]
+    assert_settable(lines, text, 10, 0)
+
+
+def test_a_space_between_two_dash_runs_is_drawn_in_the_first_and_keeps_its_place(typesetter):
+    em = typesetter.measure_for("body")
+    plain = break_paragraph((Span("中中…… ——中中"),), 12, em)[0]
+    space = plain.pieces[3]
+    assert space.text == " " and space.width == em("…… ", False, False) - em("……", False, False)
+    assert space.width + space.gap == pytest.approx(em(" ", False, False))  # its own width
+
+
+SCHEME = st.sampled_from(["http://", "https://", "ftp://", ""])
+HOST = st.from_regex(r"[a-z0-9]{1,12}(\.[a-z0-9-]{1,10}){1,3}", fullmatch=True)
+PATH = st.from_regex(r"(/[A-Za-z0-9_.~%-]{0,16}){0,6}", fullmatch=True)
+QUERY = st.from_regex(
+    r"(\?[a-z_]{1,8}=[A-Za-z0-9%]{0,12}(&[a-z_]{1,8}=[A-Za-z0-9]{0,10}){0,3})?", fullmatch=True
+)
+URL = st.tuples(SCHEME, HOST, PATH, QUERY).map("".join)
+CODE = st.from_regex(
+    r"[A-Za-z_][A-Za-z0-9_]{0,24}(\.[a-z_]{1,12}){0,3}\([A-Za-z0-9_,=\"' ]{0,30}\)", fullmatch=True
+)
+TAG = st.from_regex(r"[a-z]{1,10}", fullmatch=True)
+MARKUP = st.one_of(
+    st.tuples(TAG, st.text(st.sampled_from("abc(1)=;"), max_size=20)).map(
+        lambda t: f"<{t[0]}>{t[1]}</{t[0]}>"
+    ),
+    st.tuples(WORD, URL).map(lambda t: f"[{t[0]}]({t[1]})"),
+    WORD.map(lambda w: f"<!-- {w} -->"),
+)
+ASCII = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=80)
+LONG = st.one_of(URL, CODE, MARKUP, ASCII)
+MIXED = st.lists(
+    st.one_of(WORD, st.tuples(WORD, STOP).map("".join), WORD.map(lambda w: f"“{w}”"), LONG),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+def assert_settable(lines, text, measure, indent):
+    """What verify/check.py requires of every line, and that nothing is lost."""
+    assert "".join(line.text for line in lines) == text
+    for number, line in enumerate(lines):
+        available = measure - (indent if number == 0 else 0)
+        assert line.width <= available + 1e-6, line.text
+        if not line.final:
+            assert abs(line.width - available) < 1e-6, line.text
+            assert all(p.gap <= MAX_GAP + 1e-6 for p in line.pieces), line.text
+        if number > 0:
+            assert line.text[0] not in NO_START
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    head=LONG,
+    text=MIXED,
+    measure=st.integers(min_value=12, max_value=20),
+    indent=st.sampled_from([0, 2]),
+)
+def test_latin_runs_of_any_length_set_flush_without_wide_gaps(head, text, measure, indent):
+    text = head + text  # a run that opens the paragraph meets the indent
+    assert_settable(lines_of(text, measure=measure, indent=indent), text, measure, indent)
+
+
+@settings(max_examples=40, deadline=None)
+@given(head=LONG, text=MIXED, measure=st.integers(min_value=12, max_value=20))
+def test_latin_runs_set_flush_in_the_real_font(typesetter, head, text, measure):
+    em = typesetter.measure_for("body", "body_bold")
+    text = head + text
+    assert_settable(break_paragraph((Span(text),), measure, em, indent=2), text, measure, 2)

@@ -15,62 +15,29 @@ The rules, in clreq's terms:
   to take it (push in) or leaves it for the next line and expands (push out);
   the choice is made for the whole paragraph at once, as TeX does, so that
   no line has to take a wide gap that a neighbour could have spared it;
-- extra space goes between characters, never inside a Latin word or number;
-  about ¼ em separates Han from Latin letters and digits;
-- a paragraph's last line never holds a single character.
+- extra space goes between characters, not inside a Latin word or number
+  (but see the last rule); about ¼ em separates Han from Latin letters and digits;
+- a paragraph's last line never holds a single character;
+- a Latin word (a URL, code, markup) that keeps a paragraph from being set is
+  broken between its characters, without a hyphen: after `/ . - _ ? & =`
+  where it can, else anywhere; a line that is one piece of such a word has
+  its letters spaced, as a compositor would.  Only paragraphs that cannot be
+  set with their words whole are broken this way.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from ..model.document import Span
-
-# text, bold, halt -> advance width in em
-Measure = Callable[[str, bool, bool], float]
-
-OPENING = set("（［｛〔〈《「『【〖〘“‘")
-CLOSING = set("）］｝〕〉》」』】〗〙”’")
-STOPS = set("、。，．：；？！")
-NO_START_OTHER = set("々〻ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・·")
-REPEATED = set("—…")  # a run of these is one unbreakable unit: `——`, `……`
+from .units import EPSILON, Kind, Measure, Unit, clusters_of, letters, rejoined, units_of
 
 AUTOSPACE = 0.25  # em between Han and Latin letters or digits
 AUTOSPACE_MIN = 0.125  # ... when a line is tight
-EPSILON = 1e-6
-
-
-class Kind(Enum):
-    HAN = "han"  # ideographs, kana, full-width forms: one em, breakable around
-    OPEN = "open"
-    CLOSE = "close"  # closing brackets and quotes, pause/stop marks
-    NO_START = "no_start"  # iteration marks, small kana, middle dots
-    RUN = "run"  # —— or ……
-    LATIN = "latin"  # a word or number: never broken, never spaced inside
-    SPACE = "space"
-
-
-@dataclass(frozen=True)
-class Unit:
-    text: str
-    bold: bool
-    kind: Kind
-    width: float
-    halt_width: float  # width when set half-width (== width if not compressible)
-
-    @property
-    def compressible(self) -> bool:
-        return self.halt_width < self.width - EPSILON
-
-    @property
-    def is_cjk(self) -> bool:
-        return self.kind in (Kind.HAN, Kind.OPEN, Kind.CLOSE, Kind.NO_START, Kind.RUN)
 
 
 @dataclass(frozen=True)
@@ -103,68 +70,6 @@ class Line:
         return sum(p.width + p.gap for p in visible) - (visible[-1].gap if visible else 0.0)
 
 
-_KINDS = (
-    (OPENING, Kind.OPEN),
-    (CLOSING | STOPS, Kind.CLOSE),
-    (NO_START_OTHER, Kind.NO_START),
-    (REPEATED, Kind.RUN),
-)
-
-
-def kind_of(char: str) -> Kind:
-    if char.isspace():
-        return Kind.SPACE
-    for chars, kind in _KINDS:
-        if char in chars:
-            return kind
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return Kind.HAN
-    return Kind.LATIN
-
-
-def units_of(spans: Sequence[Span], measure: Measure) -> list[Unit]:
-    """Split styled text into the atoms that lines are made of."""
-    units: list[Unit] = []
-    for span in spans:
-        chunks: list[tuple[str, Kind]] = []
-        for char in span.text:
-            kind = kind_of(char)
-            if chunks and _joins(chunks[-1], char, kind):
-                chunks[-1] = (chunks[-1][0] + char, kind)
-            else:
-                chunks.append((char, kind))
-        for text, kind in chunks:
-            full = measure(text, span.bold, False)
-            halt = measure(text, span.bold, True) if kind in (Kind.OPEN, Kind.CLOSE) else full
-            units.append(Unit(text, span.bold, kind, full, halt))
-    return units
-
-
-def _joins(previous: tuple[str, Kind], char: str, kind: Kind) -> bool:
-    text, previous_kind = previous
-    if kind is Kind.LATIN:
-        return previous_kind is Kind.LATIN
-    # `——` and `……` pair up; a longer run is several pairs, breakable between them
-    return kind is Kind.RUN and previous_kind is Kind.RUN and text == char
-
-
-def _may_break(before: Unit, after: Unit) -> bool:
-    if after.kind in (Kind.CLOSE, Kind.NO_START, Kind.SPACE):
-        return False
-    return before.kind is not Kind.OPEN
-
-
-def clusters_of(units: Sequence[Unit]) -> list[list[Unit]]:
-    """Group units between which a line may not break."""
-    clusters: list[list[Unit]] = []
-    for unit in units:
-        if clusters and not _may_break(clusters[-1][-1], unit):
-            clusters[-1].append(unit)
-        else:
-            clusters.append([unit])
-    return clusters
-
-
 def _is_punct(unit: Unit) -> bool:
     return unit.kind in (Kind.OPEN, Kind.CLOSE)
 
@@ -193,6 +98,7 @@ class _Draft:
     units: list[Unit]
     halt: list[bool]
     gaps: list[float]
+    spaced: bool = False  # the letters of a Latin word are spaced apart (see _draft)
 
     @classmethod
     def natural(cls, units: list[Unit], *, line_end: bool) -> _Draft:
@@ -265,6 +171,14 @@ class _Draft:
             self.halt[i] = True
             amount -= self.units[i].width - self.units[i].halt_width
 
+    def needed_gap(self, extra: float) -> float:
+        """The gap justification widens to, to spread `extra` em (the measure less the
+        width): 0 if there is none to spread, infinite if the line has no gap to widen."""
+        if extra <= EPSILON:
+            return 0.0
+        n = self.visible
+        return fill_level(self.gaps[: n - 1], extra) if n > 1 else math.inf
+
     def justify(self, measure: float) -> None:
         """Spread what is left of the measure over the gaps, narrowest gaps first.
 
@@ -330,20 +244,79 @@ def break_paragraph(
     indent: float = 0.0,
     justify: bool = True,
 ) -> list[Line]:
-    """Break one paragraph into lines of `measure` em, the first indented by `indent` em."""
-    clusters = _split_oversized(clusters_of(units_of(spans, em)), measure - indent, em)
-    breaks = _best_breaks(clusters, measure, indent)
+    """Break one paragraph into lines of `measure` em, the first indented by `indent` em.
+
+    Latin words stay whole unless then some line cannot be set (see _settable):
+    only then is the paragraph broken again from its words' single characters.
+    """
+    units = units_of(spans, em)
+    lines = _set_lines(units, measure, em, indent, justify)
+    if all(_settable(line, justify) for line in lines):
+        return lines
+    return _set_lines(letters(units, em), measure, em, indent, justify)
+
+
+def _set_lines(
+    units: list[Unit], measure: float, em: Measure, indent: float, justify: bool
+) -> list[Line]:
+    """`units` broken where the paragraph costs least, each line set and justified."""
+    clusters = _split_oversized(clusters_of(units), measure - indent, em)
+    breaks = _best_breaks(clusters, measure, indent, em)
     lines = []
     for number, (start, end) in enumerate(breaks):
         final = number == len(breaks) - 1
         available = measure - (indent if number == 0 else 0.0)
-        draft = _Draft.natural(_flatten(clusters[start:end]), line_end=not final)
+        draft = _draft(_flatten(clusters[start:end]), available, final, em)
         if draft.width > available + EPSILON:
             draft.shrink(draft.width - available)
         if justify and not final:
             draft.justify(available)
-        lines.append(Line(draft.pieces(), indent if number == 0 else 0.0, available, final))
+        pieces = _spaces_in_runs(draft.pieces(), em)
+        lines.append(Line(pieces, indent if number == 0 else 0.0, available, final))
     return lines
+
+
+def _spaces_in_runs(pieces: tuple[Piece, ...], em: Measure) -> tuple[Piece, ...]:
+    """A space between two `——`/`……` runs, as the template draws it: in the first run's
+    span (WeasyPrint draws no span holding only a space), whose `fwid` feature widens
+    it (to an em in Noto CJK).  It keeps its place: the width it gains is taken from
+    its gap, so that the next run is drawn where it was set."""
+    result = list(pieces)
+    run: Piece | None = None
+    for index, piece in enumerate(pieces):
+        if piece.kind is not Kind.SPACE:
+            run = piece if piece.kind is Kind.RUN else None
+            continue
+        following = next((p for p in pieces[index + 1 :] if p.kind is not Kind.SPACE), None)
+        if run is not None and following is not None and following.kind is Kind.RUN:
+            drawn = em(run.text + piece.text, run.bold, False) - em(run.text, run.bold, False)
+            result[index] = replace(piece, width=drawn, gap=piece.gap + piece.width - drawn)
+    return tuple(result)
+
+
+def _settable(line: Line, justify: bool) -> bool:
+    """Whether a line prints as verify/check.py requires: within its measure and, when
+    justified, flush with no gap over MAX_GAP (nor a word space widened more than that)."""
+    if line.width > line.measure + EPSILON:
+        return False
+    if not justify or line.final:
+        return True
+    return line.width >= line.measure - EPSILON and all(
+        piece.gap <= MAX_GAP + EPSILON for piece in line.pieces
+    )
+
+
+def _draft(units: list[Unit], available: float, final: bool, em: Measure) -> _Draft:
+    """A line as it is set: Latin words whole, unless only spacing their letters
+    (as the characters `letters` made) avoids a gap over MAX_GAP or an unjustified line."""
+    if not any(unit.joined for unit in units):
+        return _Draft.natural(units, line_end=not final)
+    whole = _Draft.natural(rejoined(units, em), line_end=not final)
+    if final or whole.needed_gap(available - whole.width) <= MAX_GAP:
+        return whole
+    spaced = _Draft.natural(units, line_end=not final)
+    spaced.spaced = True
+    return spaced if spaced.width - spaced.shrinkable() <= available + EPSILON else whole
 
 
 # Costs of a line, for choosing breaks over the whole paragraph (as TeX does):
@@ -353,32 +326,59 @@ MAX_GAP = 0.5  # em: a wider gap is taken only when no other breaks avoid it
 WIDE_GAP_COST = 1000.0
 SQUEEZE_COST = 0.2  # x em compressed to push a cluster in: clreq compresses before it expands
 ORPHAN_COST = 60.0  # a last line holding a single character
+# Breaking a Latin word (only where it cannot be set whole, see break_paragraph):
+URL_BREAK_COST = 30.0  # after one of BREAK_AFTER, as URLs and paths are broken
+WORD_BREAK_COST = 100.0  # between any other two characters
+LONE_LETTER_COST = 100.0  # ... leaving a single character of the word on one side
+LETTERSPACE_COST = 20.0  # a line whose Latin letters are spaced apart to justify it
+MAX_LETTERSPACE = 0.1  # em between letters: more is taken only as a wide gap would be
+BREAK_AFTER = set("/.-_?&=")
 
 
-def _line_cost(units: list[Unit], available: float, final: bool) -> float | None:
-    """Badness of setting `units` as one line, or None if they cannot fit."""
-    draft = _Draft.natural(units, line_end=not final)
+def _line_cost(draft: _Draft, available: float, final: bool) -> float | None:
+    """Badness of setting `draft` as one line, or None if it cannot fit."""
     over = draft.width - available
     if over > EPSILON:
         if over > draft.shrinkable() + EPSILON:
             return None
         return LINE_COST + SQUEEZE_COST * over
     if final:
-        words = sum(u.kind in (Kind.HAN, Kind.LATIN) for u in units)
+        words = sum(u.kind in (Kind.HAN, Kind.LATIN) for u in draft.units)
         return LINE_COST + (ORPHAN_COST if words < 2 else 0.0)
-    visible = draft.visible
-    if visible < 2:
-        return LINE_COST + GAP_COST * max(-over, 0.0) ** 3
-    level = fill_level(draft.gaps[: visible - 1], -over) if over < -EPSILON else 0.0
-    return LINE_COST + GAP_COST * level**3 + (WIDE_GAP_COST if level > MAX_GAP else 0.0)
+    if draft.visible < 2:
+        # nothing to widen: a line that falls short cannot be justified
+        short = max(-over, 0.0)
+        return LINE_COST + GAP_COST * short**3 + (WIDE_GAP_COST if short > EPSILON else 0.0)
+    level = draft.needed_gap(-over)
+    limit, spaced = (MAX_LETTERSPACE, LETTERSPACE_COST) if draft.spaced else (MAX_GAP, 0.0)
+    return LINE_COST + GAP_COST * level**3 + (WIDE_GAP_COST if level > limit else 0.0) + spaced
+
+
+def _split_costs(clusters: Sequence[list[Unit]]) -> list[float]:
+    """What ending a line before each cluster costs for breaking a Latin word there."""
+    units = _flatten(clusters)
+    costs = [0.0] * (len(clusters) + 1)
+    at = 0
+    for end, cluster in enumerate(clusters):
+        if cluster[0].joined:
+            before, after = units[at - 1], units[at]
+            rest = units[at + 1] if at + 1 < len(units) else None
+            if before.text in BREAK_AFTER and after.text not in BREAK_AFTER:
+                costs[end] = URL_BREAK_COST
+            else:
+                lone = not before.joined or rest is None or not rest.joined
+                costs[end] = WORD_BREAK_COST + (LONE_LETTER_COST if lone else 0.0)
+        at += len(cluster)
+    return costs
 
 
 def _best_breaks(
-    clusters: Sequence[list[Unit]], measure: float, indent: float
+    clusters: Sequence[list[Unit]], measure: float, indent: float, em: Measure
 ) -> list[tuple[int, int]]:
     """The line breaks of least total badness (clreq's push-in/push-out, decided globally)."""
     n = len(clusters)
     bounds = _WidthBounds(clusters)
+    splits = _split_costs(clusters)
     best: list[tuple[float, int]] = [(0.0, -1)] + [(math.inf, -1)] * n
     for start in range(n):
         if best[start][0] == math.inf:
@@ -394,12 +394,14 @@ def _best_breaks(
                     LINE_COST + WIDE_GAP_COST + GAP_COST * (available - highest) ** 3
                 )
             else:
-                cost = _line_cost(_flatten(clusters[start:end]), available, end == n)
+                final = end == n
+                units = _flatten(clusters[start:end])
+                cost = _line_cost(_draft(units, available, final, em), available, final)
             if cost is None:
                 if end > start + 1:
                     break
                 cost = LINE_COST + GAP_COST  # even one cluster is too wide: set it alone
-            total = best[start][0] + cost
+            total = best[start][0] + cost + splits[end]
             if total < best[end][0]:
                 best[end] = (total, start)
     breaks = []

@@ -16,7 +16,7 @@ from typing import Literal
 
 from ..model.document import Block, Span
 from ..model.grid import Grid
-from . import fonts, linebreak
+from . import fonts, linebreak, units
 from .linebreak import Line
 
 PHRASE_GAP = 0.75  # em added to a space between headline phrases (CSS word-spacing)
@@ -75,7 +75,7 @@ class Typesetter:
 
         def em(text: str, is_bold: bool, halt: bool) -> float:
             role = bold if is_bold else regular
-            return fonts.width(role, text, halt=halt, full_width=text[0] in linebreak.REPEATED)
+            return fonts.width(role, text, halt=halt, full_width=text[0] in units.REPEATED)
 
         return em
 

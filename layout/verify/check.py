@@ -18,7 +18,7 @@ from ..errors import CheckError, Problem
 from ..model.copy import page_copy
 from ..model.document import Page
 from ..model.layout import Layout, Module
-from ..typeset.linebreak import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
+from ..typeset.units import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
 from .pdfread import FontInfo, Glyph, read_fonts, read_glyphs
 
 FLUSH_TOLERANCE = 0.3  # pt
