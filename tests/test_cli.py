@@ -18,18 +18,44 @@ from tests.conftest import ROOT, SEED
 CASES = sorted((ROOT / "tests" / "cases").iterdir())
 
 
+def case_args(case, args: list[str]) -> list[str]:
+    """A case's extra arguments: layout files and `CASE/…` name files of the case itself."""
+    return [
+        a.replace("CASE", str(case), 1)
+        if a.startswith("CASE")
+        else str(case / a)
+        if a.endswith(".yaml")
+        else a
+        for a in args
+    ]
+
+
+def run_main(args: list[str]) -> int:
+    """The command line in process; a usage error's SystemExit gives its status, as in a shell."""
+    try:
+        return build_pdf.main(args)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
+def digest(directory) -> str:
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink())
+    return hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_broken_page_exits_1_naming_file_and_field(case, tmp_path, capsys):
+def test_broken_page_fails_naming_file_and_field(case, tmp_path, capsys):
     expect = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))
     output = tmp_path / "out.pdf"
-    args = [str(case / a) if a.endswith(".yaml") else a for a in expect.get("args", [])]
-    code = build_pdf.main([str(case), "-o", str(output), *args])
+    before = digest(case)
+    code = run_main([str(case), "-o", str(output), *case_args(case, expect.get("args", []))])
     err = capsys.readouterr().err
     assert code == expect["exit_code"]
     for fragment in expect["messages"]:
         assert fragment in err
     assert not output.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind either
+    assert digest(case) == before  # the sources are never written to
 
 
 def test_usage_error_exits_2(capsys):
