@@ -55,3 +55,11 @@ def weasyprint_log(request):
     if handler.records:
         logged = "\n".join(f"{r.levelname}: {r.getMessage()}" for r in handler.records)
         pytest.fail(f"WeasyPrint logged during the test:\n{logged}", pytrace=False)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fuzz",
+        action="store_true",
+        help="run the structured fuzzer for ten minutes of new examples (before a release)",
+    )
