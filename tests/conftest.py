@@ -3,7 +3,6 @@ profiles; and a guard that fails any test during which WeasyPrint warns unexpect
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import settings
 
 from layout.model.grid import Grid
+from layout.render.html_to_pdf import weasyprint_records
 from layout.typeset import fonts
 from layout.typeset.measure import Typesetter
 
@@ -34,26 +34,14 @@ def typesetter(roles):
     return Typesetter(roles, Grid.for_format("tabloid"))
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture(autouse=True)
-def weasyprint_log(request):
+def weasyprint_log():
     """WeasyPrint's WARNING-or-worse records; a test that expects some says so by taking
     this fixture and emptying the list, any other test fails if one was logged."""
-    handler = _Records()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    yield handler.records
-    logger.removeHandler(handler)
-    if handler.records:
-        logged = "\n".join(f"{r.levelname}: {r.getMessage()}" for r in handler.records)
+    with weasyprint_records() as records:
+        yield records
+    if records:
+        logged = "\n".join(f"{r.levelname}: {r.getMessage()}" for r in records)
         pytest.fail(f"WeasyPrint logged during the test:\n{logged}", pytrace=False)
 
 

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import build_pdf
 from layout.compose import MAX_HOLE_ROWS, compose, compose_page
 from layout.compose.sizes import CREDITS_GAP_EM, CREDITS_PT
 from layout.errors import FitError, OversetError, UnderfillError
@@ -273,22 +272,3 @@ def test_a_banner_title_too_wide_for_its_one_line_says_how_many_characters_fit(s
     assert (problem.file, problem.field) == (Path("page.yaml"), "headline.title")
     assert "only 18 of its 27 characters fit" in problem.message
     assert problem.hint and "shorten headline.title to 18 characters" in problem.hint
-
-
-def test_the_command_line_blames_a_too_wide_banner_on_its_title(tmp_path, capsys):
-    page = tmp_path / "page"
-    page.mkdir()
-    (page / "page.yaml").write_text(
-        "paper: 包头日报\ndate: 2024-03-26\npage: 5\nformat: tabloid\n"
-        "headline: {title: 呼包两市携手并进合力聚势共赢美好未来开创协同发展新局面}\n"
-        "articles: [01-story.md]\n",
-        encoding="utf-8",
-    )
-    (page / "01-story.md").write_text(
-        "---\nheadline: 项目建设提速\n---\n\n今年以来，全市重点项目加快推进。\n", encoding="utf-8"
-    )
-    assert build_pdf.main([str(page), "-o", str(tmp_path / "out.pdf")]) == 1
-    err = capsys.readouterr().err
-    assert "page.yaml: headline.title: the banner's title is set in one line" in err
-    assert "fix: shorten headline.title to 18 characters or fewer" in err
-    assert not (tmp_path / "out.pdf").exists()

@@ -8,10 +8,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-import build_pdf
 from layout.errors import FontError, Problem, SetupError
 from layout.render.html_to_pdf import render_pdf
-from layout.typeset import fonts
+from layout.typeset import emoji, fonts
 
 
 def test_every_role_resolves_to_an_installed_simplified_chinese_face(roles):
@@ -79,7 +78,7 @@ def test_coverage_names_the_face_pango_draws_each_character_with(roles, name):
     for char in DRAWN:
         face = fonts.face_for(role, char)
         if face is None:  # refused: Pango picks an emoji font, whichever that is here
-            assert fonts.drawn_as_emoji(char)
+            assert emoji.drawn_as_emoji(char)
         else:
             assert drawn[char].startswith(face.family.replace(" ", "-")), (char, drawn[char])
 
@@ -97,19 +96,3 @@ def test_a_character_pango_takes_from_the_emoji_fonts_is_refused_where_it_is(rol
     assert (problem.file, problem.line, problem.field) == (Path("p/01-a.md"), 3, "headline")
     assert "(U+261D) is an emoji" in problem.message
     assert problem.hint and "replace the character" in problem.hint
-
-
-def test_the_command_line_refuses_an_emoji_where_it_was_written(tmp_path, capsys):
-    page = tmp_path / "page"
-    page.mkdir()
-    (page / "page.yaml").write_text(
-        "paper: 包头日报\ndate: 2024-03-26\npage: 5\narticles: [01-story.md]\n", encoding="utf-8"
-    )
-    (page / "01-story.md").write_text(
-        "---\nheadline: 项目建设☝提速\n---\n\n今年以来，全市重点项目加快推进。\n", encoding="utf-8"
-    )
-    assert build_pdf.main([str(page), "-o", str(tmp_path / "out.pdf")]) == 1
-    err = capsys.readouterr().err
-    assert "01-story.md: headline: character '☝' (U+261D) is an emoji" in err
-    assert "fix: replace the character" in err
-    assert not (tmp_path / "out.pdf").exists()

@@ -48,7 +48,7 @@ def render_pdf(
     printing target the print plant's PDF/X (see pdfx.py and styles/print.css).
     """
     require_fast_subsetting()
-    with _weasyprint_log() as records:
+    with weasyprint_records() as records:
         try:
             pdf = _render(html, base, page, target)
         except RefusedReferenceError as refused:
@@ -84,8 +84,11 @@ class _Records(logging.Handler):
 
 
 @contextlib.contextmanager
-def _weasyprint_log() -> Iterator[list[logging.LogRecord]]:
-    """WeasyPrint's WARNING-or-worse records while the block runs: it only logs them."""
+def weasyprint_records() -> Iterator[list[logging.LogRecord]]:
+    """WeasyPrint's WARNING-or-worse records while the block runs: it only logs them.
+
+    The render turns them into problems; the test suite fails a test that has any.
+    """
     handler = _Records()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)

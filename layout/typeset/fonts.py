@@ -9,7 +9,6 @@ family lacks is taken from the next one.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import subprocess
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ import yaml
 
 from .. import PROJECT
 from ..errors import FontError, Problem, SetupError
+from .emoji import drawn_as_emoji
 
 ROLES_FILE = PROJECT / "fonts" / "roles.yaml"
 
@@ -104,34 +104,6 @@ def _upem(face: Face) -> int:
 @functools.cache
 def covers(face: Face, char: str) -> bool:
     return _hb_font(face).get_nominal_glyph(ord(char)) is not None
-
-
-# Characters Pango (1.50) itemises as emoji (Unicode 15: Emoji_Presentation,
-# Emoji_Modifier_Base, Emoji_Modifier, Regional_Indicator) and draws from
-# fontconfig's `emoji` family whatever the CSS asks: DejaVu Sans on a machine
-# without an emoji font, even where a face of the role has the character.
-_PANGO_EMOJI = """
-231A-231B 23E9-23EC 23F0 23F3 25FD-25FE 2614-2615 261D 2648-2653 267F 2693 26A1 26AA-26AB
-26BD-26BE 26C4-26C5 26CE 26D4 26EA 26F2-26F3 26F5 26F9-26FA 26FD 2705 270A-270D 2728 274C
-274E 2753-2755 2757 2795-2797 27B0 27BF 2B1B-2B1C 2B50 2B55 1F004 1F0CF 1F18E 1F191-1F19A
-1F1E6-1F1FF 1F201 1F21A 1F22F 1F232-1F236 1F238-1F23A 1F250-1F251 1F300-1F320 1F32D-1F335
-1F337-1F37C 1F37E-1F393 1F3A0-1F3CC 1F3CF-1F3D3 1F3E0-1F3F0 1F3F4 1F3F8-1F43E 1F440
-1F442-1F4FC 1F4FF-1F53D 1F54B-1F54E 1F550-1F567 1F574-1F575 1F57A 1F590 1F595-1F596 1F5A4
-1F5FB-1F64F 1F680-1F6C5 1F6CC 1F6D0-1F6D2 1F6D5-1F6D7 1F6DC-1F6DF 1F6EB-1F6EC 1F6F4-1F6FC
-1F7E0-1F7EB 1F7F0 1F90C-1F93A 1F93C-1F945 1F947-1F9FF 1FA70-1FA7C 1FA80-1FA88 1FA90-1FABD
-1FABF-1FAC5 1FACE-1FADB 1FAE0-1FAE8 1FAF0-1FAF8
-"""
-_EMOJI = [
-    (int(first, 16), int(last or first, 16))
-    for first, _, last in (item.partition("-") for item in _PANGO_EMOJI.split())
-]
-_EMOJI_STARTS = [first for first, _ in _EMOJI]
-
-
-def drawn_as_emoji(char: str) -> bool:
-    """Whether Pango takes `char` from the emoji fonts rather than the role's faces."""
-    at = bisect.bisect_right(_EMOJI_STARTS, ord(char)) - 1
-    return at >= 0 and ord(char) <= _EMOJI[at][1]
 
 
 def face_for(role: Role, char: str) -> Face | None:
