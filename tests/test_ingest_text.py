@@ -97,3 +97,17 @@ def test_an_unreadable_file_exits_1_naming_it(tmp_path, capsys):
     source.write_bytes(b"\xff\xfe\x00garbage")
     assert build_pdf.main(["import", "text", str(source), "-o", str(tmp_path / "p")]) == 1
     assert "page.txt" in capsys.readouterr().err
+
+
+def test_without_format_the_import_leaves_the_format_to_the_composer(tmp_path):
+    """The issue's new user: `import text` with no `--format` must not fix broadsheet."""
+    page = tmp_path / "p"
+    args = ["import", "text", str(SEED_TEXT), "-o", str(page), "--date", "2024-03-26"]
+    assert build_pdf.main([*args, "--page", "5"]) == 0
+    assert "format: auto\n" in (page / "page.yaml").read_text(encoding="utf-8")
+    assert load_page(page).format == "auto"
+
+
+def test_a_format_given_on_the_command_line_is_written(imported):
+    assert "format: tabloid\n" in (imported / "page.yaml").read_text(encoding="utf-8")
+    assert load_page(imported).format == "tabloid"

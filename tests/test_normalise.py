@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from layout.model.document import Article, Banner, Block, Credits, Image, Page, Span
+from layout.sources.body import parse_body
 from layout.typeset.normalise import normalise_page, normalise_spans, normalise_text
 
 
@@ -207,7 +209,9 @@ def page_with(text: str) -> Page:
             Block("crosshead", (Span(text),), line=9),
         ),
         slug="a",
+        pullquotes=(text, text),
     )
+    filler = replace(article, file=Path("fillers/b.md"), slug="b")
     return Page(
         directory=Path("page"),
         paper="包头日报",
@@ -218,6 +222,7 @@ def page_with(text: str) -> Page:
         banner=Banner(title=text, kicker=text, subtitle=text),
         lede=(text, text),
         credits=Credits(lines=(text,), editors=(text, text), designer=text),
+        fillers=(filler,),
     )
 
 
@@ -243,3 +248,13 @@ def test_normalise_page_keeps_missing_optional_copy_missing() -> None:
     assert result.articles == (
         Article(file=Path("a.md"), headline="包头：携手并进", images=(Image(Path("a.jpg"), 1, 1),)),
     )
+
+
+@given(COPY)
+@example("协同**发展**,共享...")
+def test_a_marked_paragraph_and_its_pull_quote_normalise_alike(text: str) -> None:
+    """The quote repeats the paragraph: normalised apart, they must still read the same."""
+    body = parse_body("> " + text.replace("\n", " "))
+    for quote in body.quotes:
+        paragraph = normalise_spans(quote.spans)
+        assert normalise_text(quote.text) == "".join(span.text for span in paragraph)

@@ -24,10 +24,11 @@ from layout.output.pdfx import cmyk_photo
 from layout.pipeline import build
 from layout.sources import models
 from layout.sources import page as page_loader
+from layout.sources.body import escape_markdown, parse_body
 from layout.sources.edition import load_edition
 from layout.sources.layout_file import load_layout
 from layout.sources.located import refused_characters
-from layout.sources.page import escape_markdown, load_page, parse_body
+from layout.sources.page import load_page
 from layout.sources.schema import SCHEMA_DIR, article_schema, page_schema, write_schemas
 from tests.conftest import SEED
 
@@ -223,7 +224,7 @@ def test_quoted_date_crlf_and_bom_are_accepted(tmp_path: Path) -> None:
 
 
 def test_body_crossheads_split_paragraphs_without_blank_lines() -> None:
-    blocks = parse_body("一\n### 小标题\n二\n三\n\n\n四", first_line=10)
+    blocks = parse_body("一\n### 小标题\n二\n三\n\n\n四", first_line=10).blocks
     assert [(b.kind, b.text, b.line) for b in blocks] == [
         ("paragraph", "一", 10),
         ("crosshead", "小标题", 11),
@@ -237,7 +238,7 @@ def test_body_crossheads_split_paragraphs_without_blank_lines() -> None:
     ["###", "### ", "###没有空格", "#### 四级", "****", "**", "** 不成对", "**a ** b"],
 )
 def test_body_markup_that_is_not_ours_stays_literal(text: str) -> None:
-    (block,) = parse_body(text)
+    (block,) = parse_body(text).blocks
     assert (block.kind, block.text, [s.bold for s in block.spans]) == (
         "paragraph",
         text.strip(),
@@ -246,7 +247,7 @@ def test_body_markup_that_is_not_ours_stays_literal(text: str) -> None:
 
 
 def test_bold_may_span_lines_of_a_paragraph() -> None:
-    (block,) = parse_body("前**跨\n行**后")
+    (block,) = parse_body("前**跨\n行**后").blocks
     assert block.spans == (Span("前"), Span("跨\n行", bold=True), Span("后"))
 
 
@@ -255,12 +256,17 @@ BODY_TEXT = st.text(alphabet=st.sampled_from("中文a*# \n\t<>{}[]()-\r"), max_s
 
 @given(BODY_TEXT)
 def test_body_loses_nothing_but_markers(text: str) -> None:
-    blocks = parse_body(text)
+    body = parse_body(text)
+    blocks = body.blocks
     out = "".join(b.text for b in blocks)
     bold = sum(s.bold for b in blocks for s in b.spans)
     crossheads = sum(b.kind == "crosshead" for b in blocks)
-    for char in "中文a<>{}[]()-":
+    for char in "中文a<{}[]()-":
         assert out.count(char) == text.count(char)
+    # a pull quote's `>`: one on its first line, at most one on each further line
+    quoted_lines = sum(quote.text.count("\n") + 1 for quote in body.quotes)
+    assert len(body.quotes) <= text.count(">") - out.count(">") <= quoted_lines
+    assert all(quote in blocks and quote.kind == "paragraph" for quote in body.quotes)
     assert out.count("*") + 4 * bold == text.count("*")
     assert out.count("#") + 3 * crossheads == text.count("#")
     assert all(s.text for b in blocks for s in b.spans)
@@ -275,24 +281,26 @@ def test_body_loses_nothing_but_markers(text: str) -> None:
         (r"左\\右", "左\\右"),
         ("C:\\dir \\n \\", "C:\\dir \\n \\"),  # a backslash before other characters is text
         ("#话题#", "#话题#"),
+        (r"\> 不是引语", "> 不是引语"),
+        (r"左\>右", "左>右"),
     ],
 )
 def test_a_backslash_makes_markup_text(text: str, expected: str) -> None:
-    (block,) = parse_body(text)
+    (block,) = parse_body(text).blocks
     assert (block.kind, block.spans) == ("paragraph", (Span(expected),))
 
 
 def test_escapes_work_inside_bold_and_crossheads() -> None:
-    (block,) = parse_body(r"\***粗\*体**尾\\")
+    (block,) = parse_body(r"\***粗\*体**尾\\").blocks
     assert block.spans == (Span("*"), Span("粗*体", bold=True), Span("尾\\"))
-    (head,) = parse_body(r"### 小标题\*\*")
+    (head,) = parse_body(r"### 小标题\*\*").blocks
     assert (head.kind, head.text) == ("crosshead", "小标题**")
-    (ends,) = parse_body(r"**粗\\**")
+    (ends,) = parse_body(r"**粗\\**").blocks
     assert ends.spans == (Span("粗\\", bold=True),)
 
 
 def test_bold_and_crossheads_still_work_beside_escapes() -> None:
-    blocks = parse_body("### 小标题\n\n前**粗**后\n\n\\### 文字")
+    blocks = parse_body("### 小标题\n\n前**粗**后\n\n\\### 文字").blocks
     assert [(b.kind, b.spans) for b in blocks] == [
         ("crosshead", (Span("小标题"),)),
         ("paragraph", (Span("前"), Span("粗", bold=True), Span("后"))),
@@ -300,21 +308,54 @@ def test_bold_and_crossheads_still_work_beside_escapes() -> None:
     ]
 
 
+def test_a_paragraph_opened_by_gt_is_a_pull_quote_and_stays_in_the_body() -> None:
+    body = parse_body("第一段。\n\n> 引语**加粗**一句，\n> 第二行。\n\n第三段。", first_line=5)
+    assert [(b.kind, b.spans, b.line) for b in body.blocks] == [
+        ("paragraph", (Span("第一段。"),), 5),
+        ("paragraph", (Span("引语"), Span("加粗", bold=True), Span("一句，\n第二行。")), 7),
+        ("paragraph", (Span("第三段。"),), 10),
+    ]
+    assert body.quotes == (body.blocks[1],)
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs", "quoted"),
+    [
+        ("正文。\n> 引语", ["正文。", "引语"], ["引语"]),  # a quote breaks into a paragraph
+        ("> 引语\n续行", ["引语\n续行"], ["引语\n续行"]),  # a line without `>` continues it
+        (">紧贴", ["紧贴"], ["紧贴"]),
+        ("  >   缩进", ["缩进"], ["缩进"]),
+        (">", [">"], []),  # a lone `>` is text
+        ("\\> 不是引语", ["> 不是引语"], []),
+        ("1 > 0\n> 2", ["1 > 0", "2"], ["2"]),
+        ("### > 小标题", ["> 小标题"], []),
+    ],
+)
+def test_pull_quote_marks_follow_markdown(
+    text: str, paragraphs: list[str], quoted: list[str]
+) -> None:
+    body = parse_body(text)
+    assert [b.text for b in body.blocks] == paragraphs
+    assert [q.text for q in body.quotes] == quoted
+
+
 MARKUP_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from("\\*# \t\n\r\x0c\u2028\u3000中a"), st.characters()),
+    alphabet=st.one_of(st.sampled_from("\\*#> \t\n\r\x0c\u2028\u3000中a"), st.characters()),
     max_size=60,
 )
 
 
 @given(MARKUP_TEXT)
 def test_escaped_text_parses_back_as_the_same_plain_text(text: str) -> None:
-    blocks = parse_body(escape_markdown(text))
+    body = parse_body(escape_markdown(text))
+    blocks = body.blocks
+    assert body.quotes == ()
     assert all(b.kind == "paragraph" for b in blocks)
     assert not any(s.bold for b in blocks for s in b.spans)
     assert "".join("".join(b.text.split()) for b in blocks) == "".join(text.split())
     line = " ".join(text.splitlines()).strip()  # one line, which the parser keeps whole
     if line:
-        assert parse_body(escape_markdown(line)) == (Block("paragraph", (Span(line),), 1),)
+        assert parse_body(escape_markdown(line)).blocks == (Block("paragraph", (Span(line),), 1),)
 
 
 # --- Problems: collected, located, explained.
@@ -578,6 +619,128 @@ def test_decompression_bomb_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
 def test_image_path_must_stay_inside_the_page(tmp_path: Path) -> None:
     problem = image_problem(tmp_path, "../elsewhere.jpg")
     assert "outside the page directory" in problem.message
+
+
+# --- Pull quotes and a photo's width in columns: levers the composer may use.
+
+MAX_QUOTE = models.MAX_PULLQUOTE_CHARS
+QUOTED_STORY = """\
+---
+headline: 项目建设提速
+pullquote: 创新是第一动力
+---
+
+今年以来，全市重点项目加快推进。
+
+> 项目建设**提速**，
+> 产业升级加快。
+
+>第二句引语
+"""
+
+
+def test_pull_quotes_come_from_front_matter_then_marked_paragraphs(tmp_path: Path) -> None:
+    [article] = load_page(write_page(tmp_path, files={"01-story.md": QUOTED_STORY})).articles
+    marked = "项目建设提速，\n产业升级加快。"
+    assert article.pullquotes == ("创新是第一动力", marked, "第二句引语")
+    assert [b.text for b in article.blocks] == [
+        "今年以来，全市重点项目加快推进。",
+        marked,
+        "第二句引语",
+    ]
+
+
+def test_an_article_without_quotes_has_none(tmp_path: Path) -> None:
+    assert load_page(write_page(tmp_path)).articles[0].pullquotes == ()
+
+
+def marked(root: Path, quote: str) -> Path:
+    return write_page(root, files={"01-story.md": STORY + f"\n> {quote}\n"})
+
+
+def test_a_marked_paragraph_too_long_for_a_pull_quote_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    # a line break inside the paragraph is not a printed character
+    load_page(
+        marked(tmp_path / "at", LONG[: MAX_QUOTE - 2] + "\n" + LONG[MAX_QUOTE - 2 : MAX_QUOTE])
+    )
+    problem = only_problem(marked(tmp_path / "over", LONG[: MAX_QUOTE + 1]))
+    assert (problem.file.name, problem.line, problem.field) == ("01-story.md", 7, "body")
+    assert problem.message.endswith(
+        f"has {MAX_QUOTE + 1} characters; a pull quote is at most {MAX_QUOTE}"
+    )
+    assert problem.hint is not None and problem.hint.startswith(models.PULLQUOTE_FIX)
+
+
+def test_the_front_matter_pull_quote_is_counted_as_printed(tmp_path: Path) -> None:
+    pullquote = FRONT.replace("{field}", "pullquote")
+    # `...` prints as the two characters `……`
+    at = LONG[: MAX_QUOTE - 2] + "..."
+    load_page(write_printed_field(tmp_path / "at", "01-story.md", pullquote, at))
+    over = LONG[: MAX_QUOTE - 1] + "..."
+    problem = only_problem(write_printed_field(tmp_path / "over", "01-story.md", pullquote, over))
+    assert (problem.file.name, problem.line, problem.field) == ("01-story.md", 3, "pullquote")
+    assert problem.message == f"has {MAX_QUOTE + 1} characters; a pull quote is at most {MAX_QUOTE}"
+    assert problem.hint == models.PULLQUOTE_FIX
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2024", "expected text"), ("创新😀", "is an emoji"), ("''", "must not be empty")],
+)
+def test_a_front_matter_pull_quote_is_printable_text(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    pullquote = FRONT.replace("{field}", "pullquote")
+    problem = only_problem(write_printed_field(tmp_path, "01-story.md", pullquote, value))
+    assert (problem.line, problem.field) == (3, "pullquote")
+    assert message in problem.message
+
+
+COLUMNS_STORY = (
+    "---\nheadline: 标题\nimages:\n  - file: a.jpg\n{fields}  - file: a.jpg\n---\n\n正文\n"
+)
+
+
+@pytest.mark.parametrize(("low", "high"), [(2, 3), (2, 2), (None, 4), (1, None)])
+def test_a_photo_gives_the_range_of_its_width_in_columns(
+    tmp_path: Path, low: int | None, high: int | None
+) -> None:
+    fields = "".join(
+        f"    {name}: {value}\n"
+        for name, value in (("min_columns", low), ("max_columns", high))
+        if value is not None
+    )
+    write_page(tmp_path, files={"01-story.md": COLUMNS_STORY.replace("{fields}", fields)})
+    write_image(tmp_path / "a.jpg")
+    ranged, plain = load_page(tmp_path).articles[0].images
+    assert (ranged.min_columns, ranged.max_columns) == (low, high)
+    assert (plain.min_columns, plain.max_columns) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message", "hint"),
+    [
+        ("    min_columns: 0\n", "min_columns", "must be 1 or more, got the number 0", "narrowest"),
+        ("    max_columns: 2.0\n", "max_columns", "expected a whole number", "widest"),
+        (
+            "    min_columns: 3\n    max_columns: 2\n",
+            "min_columns",
+            "min_columns is 3, more than max_columns (2)",
+            "at most `max_columns`",
+        ),
+    ],
+)
+def test_a_photo_width_range_that_cannot_be_is_located(
+    tmp_path: Path, fields: str, field: str, message: str, hint: str
+) -> None:
+    write_page(tmp_path, files={"01-story.md": COLUMNS_STORY.replace("{fields}", fields)})
+    write_image(tmp_path / "a.jpg")
+    problem = only_problem(tmp_path)
+    assert (problem.line, problem.field) == (5, f"images[0].{field}")
+    assert message in problem.message
+    assert problem.hint is not None and hint in problem.hint
 
 
 # --- JSON Schema.

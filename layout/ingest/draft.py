@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..sources.page import escape_markdown
+from ..sources.body import escape_markdown
 from ..typeset.normalise import normalise_text
 
 
@@ -44,7 +44,7 @@ class DraftPage:
     date: datetime.date | None = None
     page: int | None = None
     section: str | None = None
-    format: str | None = None
+    format: str | None = None  # None: written `auto`
     banner: str | None = None
     lede: list[str] = field(default_factory=list)
     credit_lines: list[str] = field(default_factory=list)
@@ -103,12 +103,14 @@ def _clean(text: str | None) -> str | None:
 
 
 def page_yaml(draft: DraftPage, files: list[str]) -> str:
-    """page.yaml for the draft; fields the source did not give are left for the editor."""
+    """page.yaml for the draft; fields the source did not give are left for the editor, and
+    the format, unless given, to the composer (`auto`)."""
     data: dict = {}
-    for key in ("paper", "date", "page", "section", "format"):
+    for key in ("paper", "date", "page", "section"):
         value = getattr(draft, key)
         if value is not None:
             data[key] = value
+    data["format"] = draft.format or "auto"  # the composer picks by the amount of copy
     if draft.banner:
         data["headline"] = {"title": _clean(draft.banner)}
     if draft.lede:

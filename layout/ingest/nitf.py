@@ -26,7 +26,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ..errors import Problem, SourceError
-from ..sources.page import escape_markdown
+from ..sources.body import escape_markdown
 from .draft import DraftArticle, DraftImage, DraftPage, bold_markdown, crosshead_markdown
 
 BOLD = frozenset({"b", "strong"})

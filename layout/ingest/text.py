@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import Problem, SourceError
-from ..sources.page import escape_markdown
+from ..sources.body import escape_markdown
 from .draft import DraftArticle, DraftPage
 
 SENTENCE_END = re.compile(r"[。！？!?…”」』）)]$")
@@ -114,7 +114,7 @@ def read_text(path: Path) -> DraftPage:
 
 
 def _escape(articles: list[DraftArticle]) -> None:
-    """Articles are written as Markdown, and a `**` or `###` in plain text is not markup."""
+    """Articles are written as Markdown, and a `**`, `###` or `>` in plain text is not markup."""
     for article in articles:
         article.paragraphs = [escape_markdown(text) for text in article.paragraphs]
 

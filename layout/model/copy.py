@@ -25,6 +25,7 @@ BODY_ROLES = {"paragraph": "body", "bold": "body_bold", "crosshead": "headline"}
 LEDE_ROLE = "kai"
 CREDITS_ROLE = "kai"
 CAPTION_ROLE = "kai"
+PULLQUOTE_ROLE = "pullquote"
 RUNNING_HEAD_ROLES = {"paper": "headline", "section": "sans"}  # a page without a masthead
 MASTHEAD_ROLES = {"paper": "banner", "lines": "sans"}
 
@@ -50,8 +51,17 @@ class Copy:
         return Problem(message, self.file, self.line, self.field, hint)
 
 
+def page_articles(page: Page) -> tuple[Article, ...]:
+    """Every article file the page reads: its articles, then its fillers (补白)."""
+    return (*page.articles, *page.fillers)
+
+
 def page_copy(page: Page) -> Iterator[Copy]:
-    """The page's copy in reading order: banner, lede, articles, credits, running head."""
+    """The page's copy in reading order: banner, lede, articles, credits, running head, fillers.
+
+    A filler is printed only if the composer finds a hole for it, so none of
+    its copy is display copy the check must find.
+    """
     yaml_file = page.directory / PAGE_FILE
     if page.banner:
         for name, role in BANNER_ROLES.items():
@@ -70,6 +80,9 @@ def page_copy(page: Page) -> Iterator[Copy]:
     for name, role in RUNNING_HEAD_ROLES.items():
         if text := getattr(page, name):
             yield Copy(text, role, yaml_file, name)
+    for filler in page.fillers:
+        for copy in article_copy(filler):
+            yield replace(copy, display=False)
 
 
 def article_copy(article: Article) -> Iterator[Copy]:
@@ -81,6 +94,8 @@ def article_copy(article: Article) -> Iterator[Copy]:
         for text in (image.caption, image.credit):
             if text:
                 yield Copy(text, CAPTION_ROLE, article.file, "images")
+    for text in article.pullquotes:  # the composer may leave one out: not display copy
+        yield Copy(text, PULLQUOTE_ROLE, article.file, "pullquote")
     for block in article.blocks:
         for span in block.spans:
             yield Copy(span.text, body_role(block, span), article.file, "body", block.line)
@@ -111,6 +126,7 @@ def rewrite_copy(
                 replace(i, caption=optional(i.caption), credit=optional(i.credit)) for i in a.images
             ),
             blocks=tuple(replace(b, spans=spans(b.spans)) for b in a.blocks),
+            pullquotes=tuple(map(text, a.pullquotes)),
         )
 
     banner = page.banner and replace(page.banner, **fields(page.banner, BANNER_ROLES))
@@ -126,4 +142,5 @@ def rewrite_copy(
         lede=tuple(map(text, page.lede)),
         articles=tuple(map(article, page.articles)),
         credits=credits,
+        fillers=tuple(map(article, page.fillers)),
     )

@@ -42,6 +42,9 @@ class Image:
     height_px: int
     caption: str | None = None
     credit: str | None = None
+    # the editor's range for the photo's width in columns; None: the composer's default
+    min_columns: int | None = None
+    max_columns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Article:
     blocks: tuple[Block, ...] = ()
     slug: str = ""  # file stem, used for ids and messages
     slot: Slot | None = None
+    # pull quotes (引语) the composer may set in display type: `pullquote:` in front
+    # matter first, then each paragraph marked `> `; they repeat copy, never replace it
+    pullquotes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,13 +117,15 @@ class Page:
     number: int  # 版次
     articles: tuple[Article, ...]
     section: str | None = None
-    format: Literal["broadsheet", "tabloid"] = "broadsheet"
+    format: Literal["broadsheet", "tabloid", "auto"] = "broadsheet"
     banner: Banner | None = None
     lede: tuple[str, ...] = ()  # paragraphs
     credits: Credits = field(default_factory=Credits)
     lede_slot: Slot | None = None  # from a layout file
     body_pt: float | None = None  # body size fixed by a layout file
     masthead: Masthead | None = None  # a front page's 报头
+    # 补白: short items (articles) placed only to fill a hole, each at most once
+    fillers: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from weasyprint import Attachment
 from weasyprint.pdf.metadata import DocumentMetadata
 
-from ..model.copy import PAGE_FILE
+from ..model.copy import PAGE_FILE, page_articles
 from ..model.document import Page
 from ..options import PDFA
 
@@ -93,7 +93,7 @@ def attachments(page: Page) -> list[Attachment]:
     sources: dict[str, tuple[Path, str | None, str]] = {
         PAGE_FILE: (page.directory / PAGE_FILE, "application/yaml", _title(page))
     }
-    for article in page.articles:
+    for article in page_articles(page):
         sources[_name(page, article.file)] = (article.file, "text/markdown", article.headline)
         for image in article.images:
             sources[_name(page, image.path)] = (image.path, None, image.caption or article.headline)

@@ -1,8 +1,8 @@
 """A content-addressed store of built pages, so an edition rebuild renders only what changed.
 
 A page's key hashes everything its PDF depends on: exactly the files the
-build reads of the page directory (page.yaml, the articles it lists, their
-photos; names and bytes), the code and styles that typeset it, the pinned
+build reads of the page directory (page.yaml, the articles and fillers it
+lists, their photos; names and bytes), the code and styles that typeset it, the pinned
 package versions, the font files the roles resolve to, and the build options.
 Two builds with one key give the same bytes (builds are reproducible), so a
 stored PDF can stand in for a new one.  Entries are written atomically; a
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import PROJECT
 from ..errors import LayoutError
-from ..model.copy import PAGE_FILE
+from ..model.copy import PAGE_FILE, page_articles
 from ..model.document import Page
 from ..output.write import write_atomically
 from ..sources.page import load_page
@@ -94,7 +94,7 @@ def loaded_key(page: Page, options: dict[str, object]) -> str | None:
     digest.update(code_version().encode() + fonts_version().encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     files = {page.directory / PAGE_FILE}
-    for article in page.articles:
+    for article in page_articles(page):
         files |= {article.file, *(image.path for image in article.images)}
     try:
         _digest_files(digest, page.directory, files)

@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import Problem, SourceError
 from .located import Yaml, describe, dotted, parse_yaml, read_text
-from .models import Source
+from .models import PULLQUOTE_FIX, Source
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Source)
@@ -37,6 +37,7 @@ _MESSAGES = {
 _FIXES = {
     "string_too_long": "shorten `{field}` to at most {max_length:,} characters",
     "unprintable": "{fix}",
+    "pullquote_too_long": PULLQUOTE_FIX,
 }
 _TYPE_HINTS = {
     "string_type": "write it as text; put it in quotes if it looks like a number, date or yes/no",

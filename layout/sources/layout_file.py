@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problem, SourceError
-from ..model.document import Page, Slot
+from ..model.copy import page_articles
+from ..model.document import Article, Page, Slot
 from ..model.grid import FORMATS
 from ..model.layout import Box, Layout
 from .explain import in_reading_order, read_model, suggest
@@ -56,11 +57,15 @@ def dump_layout(layout: Layout) -> str:
 def load_layout(path: Path, page: Page) -> Page:
     """`page` with the slots and body size of a layout file; SourceError for all that is wrong.
 
-    A slot in the layout file wins over one in the article's front matter.
+    A slot in the layout file wins over one in the article's front matter; a
+    filler it places is pinned there.  It records the format the page was
+    composed in, which an `auto` page takes.
     """
     missing = Problem("layout file not found", path, hint="give a file written by --layout-out")
     doc, source = read_model(path, LayoutSource, missing)
     problems: list[Problem] = []
+    if page.format == "auto":
+        page = replace(page, format=source.format)
     bodies = [em for em, _ in FORMATS[page.format].bodies]
     if source.format != page.format:
         problems.append(
@@ -78,7 +83,7 @@ def load_layout(path: Path, page: Page) -> Page:
                 f"write `body: {bodies[0]:g}`",
             )
         )
-    by_name = {article.file.name: article for article in page.articles}
+    by_name = {article.file.name: article for article in page_articles(page)}
     for name in source.modules:
         if name not in by_name:
             problems.append(
@@ -96,15 +101,16 @@ def load_layout(path: Path, page: Page) -> Page:
     def slot(loc: tuple[str, ...], value: SlotSource) -> Slot:
         return value.at(path, doc.line(loc))
 
-    articles = tuple(
-        replace(article, slot=slot(("modules", name), source.modules[name]))
-        if name in source.modules
-        else article
-        for name, article in by_name.items()
-    )
+    def pinned(article: Article) -> Article:
+        name = article.file.name
+        if name not in source.modules:
+            return article
+        return replace(article, slot=slot(("modules", name), source.modules[name]))
+
     return replace(
         page,
-        articles=articles,
+        articles=tuple(map(pinned, page.articles)),
+        fillers=tuple(map(pinned, page.fillers)),
         lede_slot=slot(("lede",), source.lede) if source.lede else page.lede_slot,
         body_pt=source.body,
     )

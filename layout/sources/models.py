@@ -23,9 +23,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..model.document import Slot
+from ..typeset.normalise import normalise_text
 from .located import describe, refused_characters
 
 MAX_ARTICLES = 12  # a newspaper page holds up to about ten; more fails at once, not slowly
+MAX_FILLERS = 12  # 补白 for a page's holes: a few are plenty; each one costs the composer time
 # Characters a printed field may hold: far above what a paper prints (a headline is
 # rarely over 30 characters, a lede over 300), low enough that the composer stays
 # fast: fitting a headline or caption in three balanced lines grows with the cube
@@ -36,6 +38,8 @@ MAX_CAPTION_CHARS = 80  # the costliest: set under every photo at every width tr
 MAX_LINE_CHARS = 100  # kicker, subhead, byline, a credit line
 MAX_LEDE_CHARS = 1_000
 MAX_CREDITS = 10  # credit lines, and editors' names
+MAX_PULLQUOTE_CHARS = 60  # display type read at a glance: two or three short lines
+PULLQUOTE_FIX = "mark a shorter paragraph with `> `, or write a shorter `pullquote:`"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -81,6 +85,26 @@ def _iso_date(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def pullquote_chars(text: str) -> int:
+    """Characters a pull quote prints: counted once normalised (joined lines, `……`), so
+    the count is the same for the author's text and for what the page sets."""
+    return len(normalise_text(text))
+
+
+def _short_quote(value: str) -> str:
+    length = pullquote_chars(value)
+    if length > MAX_PULLQUOTE_CHARS:
+        raise PydanticCustomError(
+            "pullquote_too_long",
+            "has {length} characters; a pull quote is at most {max}",
+            {"length": length, "max": MAX_PULLQUOTE_CHARS},
+        )
+    return value
+
+
+PullQuote = Annotated[Text, _PRINTABLE, AfterValidator(_short_quote)]
 
 
 class Source(BaseModel):
@@ -165,12 +189,15 @@ class PageSource(_IssueSource):
         **_IssueSource.hints,
         "page": "write the page number (版次) as a whole number of 1 or more, e.g. `page: 5`",
         "section": "write the section name (版名) as text, e.g. `section: 专版`",
-        "format": "write `format: broadsheet` or `format: tabloid`, or leave it out",
+        "format": "write `format: broadsheet`, `tabloid` or `auto` (the composer picks), "
+        "or leave it out",
         "headline": "give the banner at least a title, e.g. `headline: {title: 携手并进}`",
         "headline.title": "give the banner a title: `title: …` indented under `headline:`",
         "lede": "write the lede as text; use `lede: |` for several paragraphs",
         "articles": "list the article files in priority order, e.g. `articles: [01-story.md]`",
         "articles[]": "write each article as a file name in the page directory, e.g. 01-story.md",
+        "fillers": "list the filler files (补白), e.g. `fillers: [fillers/brief1.md]`",
+        "fillers[]": "write each filler as a file name in the page directory, e.g. brief1.md",
         "credits.lines": "list the credit lines, e.g. `lines: [本版文图由记者 张三 提供]`",
         "credits.editors": "list the editors' names, e.g. `editors: [魏美丽, 蒋建波]`",
         "credits.editors[]": "write each editor's name as text",
@@ -186,9 +213,10 @@ class PageSource(_IssueSource):
     section: Name | None = Field(
         default=None, description="版名: the section name.", examples=["专版"]
     )
-    format: Literal["broadsheet", "tabloid"] = Field(
+    format: Literal["broadsheet", "tabloid", "auto"] = Field(
         default="broadsheet",
-        description="Paper size: broadsheet (对开, default) or tabloid (四开).",
+        description="Paper size: broadsheet (对开, default), tabloid (四开), or auto: "
+        "the composer picks by the amount of copy.",
     )
     headline: BannerSource | None = Field(default=None, description="The page banner (通栏标题).")
     lede: Lede | None = Field(
@@ -199,6 +227,12 @@ class PageSource(_IssueSource):
         max_length=MAX_ARTICLES,
         description="Article files (Markdown), relative to this directory, in priority order.",
         examples=[["01-fagaiwei.md", "02-gongxinju.md"]],
+    )
+    fillers: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_FILLERS,
+        description="补白: short article files placed only to fill a hole, each at most once.",
+        examples=[["fillers/brief1.md"]],
     )
     credits: CreditsSource | None = Field(
         default=None, description="Credit lines at the page foot."
@@ -216,6 +250,12 @@ class ImageSource(Source):
     )
     caption: Caption | None = Field(default=None, description="图片说明: the caption.")
     credit: Name | None = Field(default=None, description="Photographer credit, e.g. 记者 张三 摄.")
+    min_columns: int | None = Field(
+        default=None, ge=1, description="The narrowest the photo may be set, in columns."
+    )
+    max_columns: int | None = Field(
+        default=None, ge=1, description="The widest the photo may be set, in columns."
+    )
 
 
 class SlotSource(Source):
@@ -245,6 +285,9 @@ class ArticleSource(Source):
         "images": "list the images, e.g. `images: [{file: photo.jpg, caption: …}]`",
         "images[]": "write each image as fields, e.g. `- file: photo.jpg`",
         "images[].file": "give the file relative to the page directory, e.g. `file: photo.jpg`",
+        "images[].min_columns": "give the narrowest width in columns, e.g. `min_columns: 2`",
+        "images[].max_columns": "give the widest width in columns, e.g. `max_columns: 3`",
+        "pullquote": "write the pull quote (引语) as text, e.g. `pullquote: 创新是第一动力`",
         "slot": "pin the module as `slot: {column: 1, columns: 3, line: 12, lines: 40}`",
         **{
             f"slot.{name}": "give four whole numbers from 1, e.g. "
@@ -258,6 +301,11 @@ class ArticleSource(Source):
     subhead: Line | None = Field(default=None, description="副题: line below the headline.")
     byline: Line | None = Field(default=None, description="Byline, e.g. 记者 张建芳.")
     images: list[ImageSource] = Field(default_factory=list, description="Photos, in order.")
+    pullquote: PullQuote | None = Field(
+        default=None,
+        description="引语: a sentence of the article the composer may repeat in display type; "
+        "a body paragraph opened by `> ` is one too.",
+    )
     slot: SlotSource | None = Field(
         default=None, description="Pin the article's module; the engine fits the others around it."
     )

@@ -2,10 +2,8 @@
 
 Sources are edited by hand, so one run must report every problem at once, each
 with file, line, field and a concrete fix; a traceback, or only the first
-error, costs the author a round trip per mistake.  Body text is never
-interpreted beyond `### ` crossheads, `**bold**` and the backslash that makes
-either literal: whatever else the author typed (HTML, template syntax, links)
-is kept as literal text, never lost.
+error, costs the author a round trip per mistake.  The articles and the
+fillers (补白) page.yaml lists are loaded alike; body.py reads their Markdown.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
 
 from PIL import ExifTags, ImageFile, UnidentifiedImageError
 from PIL import Image as PILImage
@@ -24,11 +21,23 @@ from pydantic import TypeAdapter
 
 from ..errors import Problem, SourceError
 from ..model.copy import PAGE_FILE
-from ..model.document import Article, Banner, Block, Credits, Image, Masthead, Page, Span
+from ..model.document import Article, Banner, Credits, Image, Masthead, Page
 from ..render.masthead import check_issn
+from .body import Body, parse_body, split_lines
 from .explain import in_reading_order, valid_items, validate
 from .located import Yaml, parse_yaml, read_text, unprintable
-from .models import MAX_ARTICLES, ArticleSource, CreditsSource, ImageSource, PageSource, Text
+from .models import (
+    MAX_ARTICLES,
+    MAX_FILLERS,
+    MAX_PULLQUOTE_CHARS,
+    PULLQUOTE_FIX,
+    ArticleSource,
+    CreditsSource,
+    ImageSource,
+    PageSource,
+    Text,
+    pullquote_chars,
+)
 
 IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 # Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
@@ -48,30 +57,6 @@ def load_page(directory: Path) -> Page:
     return page
 
 
-def parse_body(text: str, first_line: int = 1) -> tuple[Block, ...]:
-    """Split an article body into paragraphs and `### ` crossheads, with `**bold**` spans.
-
-    Lines of a paragraph stay joined by "\\n" (a later stage decides how to join
-    them).  A backslash before `*`, `#` or `\\` prints that character as text
-    (`\\*\\*`, `\\###`, `\\\\`), so markup can be written literally; anything
-    else the author typed, a backslash before other characters included, is kept as is.
-    """
-    return tuple(
-        Block(kind, _spans("\n".join(lines)), line)
-        for kind, line, lines in _chunks(_lines(text), first_line)
-    )
-
-
-def escape_markdown(text: str) -> str:
-    """`text` written so that `parse_body` gives its characters back as plain text.
-
-    Importers write copy from other formats as Markdown; a `**` or a leading `###`
-    in that copy is text, not markup.  Every backslash and star is escaped, and a
-    `#` that opens a line (after blanks, which the parser strips).
-    """
-    return _LINE_HASH.sub(r"\1\\#", _ESCAPABLE.sub(r"\\\g<0>", text))
-
-
 # --- Page.
 
 
@@ -80,7 +65,7 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
     if doc is None:
         return None
     source = validate(PageSource, doc, problems)
-    articles = _load_articles(directory, doc, problems)
+    articles, fillers = _load_listed(directory, doc, problems)
     masthead = _masthead(source, doc, problems) if source else None
     if source is None or problems:
         return None
@@ -97,6 +82,7 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
         banner=Banner(banner.title, banner.kicker, banner.subtitle) if banner else None,
         lede=_paragraphs(source.lede or ""),
         credits=Credits(tuple(credits.lines), tuple(credits.editors), credits.designer),
+        fillers=tuple(fillers),
     )
 
 
@@ -154,41 +140,69 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip())
 
 
-def _load_articles(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Article]:
-    """Load every well-formed entry, even if page.yaml has other problems, to report all at once."""
-    articles: list[Article] = []
-    first_listed: dict[Path, int] = {}
-    entries = list(valid_items(doc.data, "articles", TypeAdapter(Text)))
-    if len(entries) > MAX_ARTICLES:
-        return []  # reported by validation; not worth reading thousands of files
-    listed = frozenset(Path(entry).name for _, entry in entries)
-    for index, entry in entries:
-        loc = ("articles", index)
-        path = _source_file(directory, entry, doc, loc, problems, listed=listed)
-        if path is None:
-            continue
-        real = path.resolve()
-        if real in first_listed:
-            problems.append(
-                doc.problem(
-                    f"{entry} is listed twice",
-                    loc,
-                    f"remove this entry; the article is already articles[{first_listed[real]}]",
-                )
-            )
-            continue
-        first_listed[real] = index
-        article = _load_article(directory, path, Path(entry).stem, problems)
-        if article is not None:
-            articles.append(article)
-    return articles
+def _load_listed(
+    directory: Path, doc: Yaml, problems: list[Problem]
+) -> tuple[list[Article], list[Article]]:
+    """The articles and the fillers page.yaml lists, each file at most once in either list.
+
+    Every well-formed entry is loaded, even if page.yaml has other problems, to
+    report all at once.
+    """
+    entries = {
+        key: list(valid_items(doc.data, key, TypeAdapter(Text))) for key in ("articles", "fillers")
+    }
+    if len(entries["articles"]) > MAX_ARTICLES or len(entries["fillers"]) > MAX_FILLERS:
+        return [], []  # reported by validation; not worth reading thousands of files
+    listed = frozenset(Path(entry).name for found in entries.values() for _, entry in found)
+    first_listed: dict[Path, tuple[str, int]] = {}
+    stems: dict[str, str] = {}  # an article's id in the layout, the layout file and messages
+    loaded: dict[str, list[Article]] = {"articles": [], "fillers": []}
+    for key, found in entries.items():
+        for index, entry in found:
+            loc = (key, index)
+            path = _source_file(directory, entry, doc, loc, problems, listed=listed)
+            if path is None:
+                continue
+            real = path.resolve()
+            if real in first_listed:
+                problems.append(_listed_twice(doc, entry, loc, *first_listed[real]))
+                continue
+            first_listed[real] = loc
+            if path.stem in stems:
+                message = f"{entry} has the same name as {stems[path.stem]}"
+                problems.append(doc.problem(message, loc, _RENAME))
+                continue
+            stems[path.stem] = entry
+            article = _load_article(directory, path, Path(entry).stem, problems, key == "fillers")
+            if article is not None:
+                loaded[key].append(article)
+    return loaded["articles"], loaded["fillers"]
+
+
+_RENAME = "rename one of the files: articles and fillers are told apart by file name"
+
+
+def _listed_twice(
+    doc: Yaml, entry: str, loc: tuple[str, int], first_key: str, first_index: int
+) -> Problem:
+    first = f"{first_key}[{first_index}]"
+    if loc[0] == first_key:
+        what = "article" if first_key == "articles" else "filler"
+        return doc.problem(
+            f"{entry} is listed twice", loc, f"remove this entry; the {what} is already {first}"
+        )
+    return doc.problem(
+        f"{entry} is an article of the page (`{first}`) and a filler",
+        loc,
+        f"list it once: as {first} it is always printed, as a filler only to fill a hole",
+    )
 
 
 # --- Article.
 
 
 def _load_article(
-    directory: Path, path: Path, slug: str, problems: list[Problem]
+    directory: Path, path: Path, slug: str, problems: list[Problem], filler: bool
 ) -> Article | None:
     before = len(problems)
     if path.stat().st_size > MAX_ARTICLE_BYTES:
@@ -204,16 +218,17 @@ def _load_article(
     text = read_text(path, problems)
     if text is None:
         return None
-    lines = _lines(text)
+    lines = split_lines(text)
     end = _front_matter_end(lines, path, problems)
     if end is None:
         return None
     doc = parse_yaml("\n".join(lines[1:end]), path, 2, problems)
     source = validate(ArticleSource, doc, problems) if doc else None
     images = _load_images(directory, doc, problems) if doc else []
-    body_line, body = end + 2, "\n".join(lines[end + 1 :])
-    blocks = parse_body(body, body_line)
-    problems += unprintable(body, path, body_line, "body")
+    body_line, body_text = end + 2, "\n".join(lines[end + 1 :])
+    body = parse_body(body_text, body_line)
+    blocks = body.blocks
+    problems += unprintable(body_text, path, body_line, "body")
     if not blocks:
         problems.append(
             Problem(
@@ -236,6 +251,15 @@ def _load_article(
                     "split it with blank lines where the paragraphs end",
                 )
             )
+    problems += _long_quotes(body, path)
+    if source and doc and source.slot and filler:
+        problems.append(
+            doc.problem(
+                "a filler is not pinned: it is placed only where a hole is left",
+                ("slot",),
+                "remove `slot:`, or list the file under `articles:` to place it",
+            )
+        )
     if source is None or doc is None or len(problems) > before:
         return None
     return Article(
@@ -248,7 +272,28 @@ def _load_article(
         blocks=blocks,
         slug=slug,
         slot=source.slot.at(path, doc.line(("slot",))) if source.slot else None,
+        # front matter's first, then the marked paragraphs in order
+        pullquotes=(*filter(None, [source.pullquote]), *(quote.text for quote in body.quotes)),
     )
+
+
+def _long_quotes(body: Body, path: Path) -> list[Problem]:
+    """Paragraphs marked `> ` too long to set as a pull quote; as `pullquote:` is checked."""
+    problems = []
+    for quote in body.quotes:
+        length = pullquote_chars(quote.text)
+        if length > MAX_PULLQUOTE_CHARS:
+            problems.append(
+                Problem(
+                    f"this paragraph, marked `>` as a pull quote, has {length} characters; "
+                    f"a pull quote is at most {MAX_PULLQUOTE_CHARS}",
+                    path,
+                    quote.line,
+                    "body",
+                    f"{PULLQUOTE_FIX}; a paragraph opened by `\\>` prints `>` and quotes nothing",
+                )
+            )
+    return problems
 
 
 def _front_matter_end(lines: list[str], path: Path, problems: list[Problem]) -> int | None:
@@ -277,60 +322,6 @@ def _front_matter_end(lines: list[str], path: Path, problems: list[Problem]) -> 
     return None
 
 
-_CROSSHEAD = re.compile(r"###\s+(\S.*)")
-_BOLD = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*", re.DOTALL)
-_ESCAPE = re.compile(r"\\([\\*#])")  # `\*` prints `*`; a backslash before anything else is text
-_ESCAPABLE = re.compile(r"[\\*]")
-_LINE_HASH = re.compile(r"((?:\A|[\r\n])\s*)#")
-
-
-def _lines(text: str) -> list[str]:
-    # Not str.splitlines(): it also breaks at form feeds and U+2028, which would
-    # shift line numbers away from what the author's editor shows.
-    return re.split(r"\r\n|\r|\n", text)
-
-
-def _chunks(
-    lines: list[str], first_line: int
-) -> Iterator[tuple[Literal["paragraph", "crosshead"], int, list[str]]]:
-    """Group stripped lines into (kind, first line number, lines)."""
-    run: list[str] = []
-    start = first_line
-    for number, raw in enumerate(lines, first_line):
-        line = raw.strip()
-        crosshead = _CROSSHEAD.fullmatch(line)
-        if run and (crosshead or not line):
-            yield "paragraph", start, run
-            run = []
-        if crosshead:
-            yield "crosshead", number, [crosshead[1].strip()]
-        elif line:
-            if not run:
-                start = number
-            run.append(line)
-    if run:
-        yield "paragraph", start, run
-
-
-def _spans(text: str) -> tuple[Span, ...]:
-    """Plain and bold spans, escapes resolved; an escaped star never opens or closes bold."""
-    masked = _ESCAPE.sub("__", text)  # as long as `text`, so its positions hold there
-    spans: list[Span] = []
-    position = 0
-    for match in _BOLD.finditer(masked):
-        if match.start() > position:
-            spans.append(Span(_unescape(text[position : match.start()])))
-        spans.append(Span(_unescape(text[match.start(1) : match.end(1)]), bold=True))
-        position = match.end()
-    if position < len(text):
-        spans.append(Span(_unescape(text[position:])))
-    return tuple(spans)
-
-
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(r"\1", text)
-
-
 # --- Images.
 
 
@@ -340,8 +331,17 @@ def _load_images(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Im
         loc = ("images", index, "file")
         path = _source_file(directory, source.file, doc, loc, problems)
         size = path and _image_size(path, source.file, doc, loc, problems)
-        if path and size:
-            images.append(Image(path, size[0], size[1], source.caption, source.credit))
+        widths = source.min_columns, source.max_columns
+        if widths[0] and widths[1] and widths[0] > widths[1]:
+            problems.append(
+                doc.problem(
+                    f"min_columns is {widths[0]}, more than max_columns ({widths[1]})",
+                    ("images", index, "min_columns"),
+                    "make `min_columns` at most `max_columns`, or leave one of them out",
+                )
+            )
+        elif path and size:
+            images.append(Image(path, *size, source.caption, source.credit, *widths))
     return images
 
 
