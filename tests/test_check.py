@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import PIL.Image
 import pytest
 
 from layout.compose import compose
 from layout.errors import CheckError
+from layout.model.document import Image
 from layout.model.grid import Grid
 from layout.render.html_to_pdf import render_pdf
 from layout.render.template import render_html
-from layout.verify.check import Frame, check_pdf, measure_lines
+from layout.verify.check import Frame, Report, Typography, check_pdf, measure_lines
 from layout.verify.pdfread import Glyph
 from tests.test_compose import page
 
@@ -93,3 +96,40 @@ def test_wide_gaps_orphans_and_split_dashes_are_measured():
         [frame("中国人民", final=False), Frame("a.md", 0, 40, 20, 30, 10, 0, True, "好。")],
     )
     assert figures["a.md"].orphans == 1
+
+
+@pytest.mark.slow
+def test_text_columns_beside_a_narrow_photo_are_found_where_they_start(roles, typesetter, tmp_path):
+    """A photo narrower than its module moves the columns under it down: the check reads
+    each column from its own first line (`Module.column_row`), and the caption's lines."""
+    PIL.Image.new("RGB", (600, 450), (90, 120, 160)).save(tmp_path / "photo.jpg")
+    photo = Image(
+        tmp_path / "photo.jpg", 600, 450, caption="活动现场。", min_columns=1, max_columns=1
+    )
+    for scale in (1.0, 0.95, 0.9, 1.05):
+        source = page([int(n * scale) for n in (600, 450, 540, 650, 700)])
+        first = replace(source.articles[0], images=(photo,))
+        source = replace(source, directory=tmp_path, articles=(first, *source.articles[1:]))
+        layout = compose(source, Grid.for_format("tabloid"), typesetter)
+        module = next(m for m in layout.modules if m.article == first)
+        if len(set(module.column_rows)) > 1:
+            break
+    assert len(set(module.column_rows)) > 1, "no layout set the photo narrower than its module"
+    pdf = render_pdf(render_html(source, layout, roles), source.directory).pdf
+    report = check_pdf(pdf, source, layout)
+    figures = report.typography[first.file.name]
+    assert figures.lines == sum(len(column) for column in module.columns)
+    heads = sum(len(h.lines) for h in module.headings)
+    assert figures.display_lines == heads + len(module.images[0].caption.lines)
+
+
+def test_the_report_counts_the_banner_display_lines_in_the_page_total():
+    report = Report((0, 0), [], {"a.md": Typography(lines=3, display_lines=2)})
+    report.banner = Typography(display_lines=1, display_prohibited=1)
+    assert (report.total.lines, report.total.display_lines) == (3, 3)
+    assert report.total.display_prohibited == 1
+    assert "1 prohibited display line starts or ends" in report.total.failures()
+    table = report.table().splitlines()
+    assert table[0].split()[-3:] == ["display", "display", "prohibited"]
+    assert table[1].split() == ["banner", *["-"] * 7, "1", "1"]
+    assert table[-1].split()[-2:] == ["3", "1"]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layout.model.document import Span
-from layout.typeset.linebreak import AUTOSPACE, MAX_GAP, break_paragraph
+from layout.typeset.linebreak import AUTOSPACE, MAX_GAP, break_paragraph, display_pieces
 from layout.typeset.units import (
     CLOSING,
     NO_START_OTHER,
@@ -305,3 +305,17 @@ def test_latin_runs_set_flush_in_the_real_font(typesetter, head, text, measure):
     em = typesetter.measure_for("body", "body_bold")
     text = head + text
     assert_settable(break_paragraph((Span(text),), measure, em, indent=2), text, measure, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("城中“口袋公园”装下", ["城", "中", "“口", "袋", "公", "园”", "装", "下"]),
+        ("《 报告》发布——iPhone 16", ["《 报", "告》", "发", "布", "——", "iPhone ", "16"]),
+        ("好……。", ["好", "……。"]),
+    ],
+)
+def test_display_text_breaks_only_where_a_body_line_may(text, pieces):
+    # no piece starts with a closing mark, none ends with an opening one (nor with
+    # an opening one and a space), a run stays whole; joined, the pieces are the text
+    assert display_pieces(text) == pieces

@@ -4,18 +4,32 @@ Hundreds of lines of generated copy (Han, punctuation sequences, Latin
 words, numbers, nested quotes, 《》, ellipses, dashes, long transliterated
 names) are set at every column width a newspaper uses, rendered by the
 pinned WeasyPrint and measured from glyph positions with the same checker
-the build runs. The figures the typography issue requires must hold.
+the build runs. The figures the typography issue requires must hold; and
+headlines cut from the same copy, set across one to five columns, print
+their display lines by the same line-start and line-end rules.
 """
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
 from layout.model.document import Span
+from layout.render.html_to_pdf import render_pdf
 from layout.typeset.linebreak import break_paragraph
-from layout.verify.check import MAX_GAP_EM, Frame, measure_lines
+from layout.typeset.measure import Heading, phrase_parts
+from layout.typeset.units import OPENING
+from layout.verify.check import (
+    MAX_GAP_EM,
+    NO_LINE_START,
+    DisplayArea,
+    Frame,
+    measure_display,
+    measure_lines,
+)
+from layout.verify.pdfread import read_glyphs
 from tests.specimen import render_lines
 
 pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
@@ -96,3 +110,72 @@ def test_stress_copy_meets_every_figure(stress):
         assert t.orphans == 0, label
         assert t.spaces_added == 0, label
         assert t.widest_gap <= MAX_GAP_EM + 0.005, (label, t.widest_gap)
+
+
+HEADLINE_SIZES = (30.0, 26.0, 22.0, 18.0, 14.0)  # pt: the range of compose/sizes.py
+
+
+def headline(rng: random.Random) -> str:
+    """A headline cut from generated copy: 6–30 characters, sometimes two phrases, as an
+    editor would write it (starting with no closing mark, ending with no opening one)."""
+    text = sentence(rng) + (" " if rng.random() < 0.3 else "") + sentence(rng)
+    text = text[: rng.randint(6, 30)].strip()
+    return text.lstrip("".join(NO_LINE_START)).rstrip("".join(OPENING)) or han(rng)
+
+
+@pytest.fixture(scope="module")
+def display_stress(typesetter, roles):
+    """Headlines set at one to five tabloid columns (mostly one to three), drawn in the
+    headline role a block a line as the page template does; their areas, and the glyphs."""
+    rng = random.Random(20261202)
+    role = roles["headline"]
+    areas: list[DisplayArea] = []
+    blocks = []
+    left = 20.0
+    for columns in (1, 1, 2, 2, 3, 5):  # mostly narrow, where headlines break
+        width = typesetter.grid.span_width(columns)
+        top = 20.0
+        while top < 2800:
+            heading = typesetter.heading(
+                headline(rng), "headline", HEADLINE_SIZES, width, leading=1.2, max_lines=3
+            )
+            lines = tuple((line, "headline") for line in heading.lines)
+            label = f"{columns}-{len(areas)}"
+            areas.append(
+                DisplayArea(label, left, left + width + 40, top, top + heading.height, lines)
+            )
+            blocks.append(_heading_html(heading, left, top))
+            top += heading.height + 12
+        left += width + 60
+    html = (
+        "<html><head><style>@page{size:3000pt 3000pt;margin:0}"
+        f"body{{font-family:{role.css_families};font-weight:{role.weight}}}"
+        ".h>div{white-space:pre}.phrase-gap{word-spacing:0.75em}</style></head>"
+        f"<body>{''.join(blocks)}</body></html>"
+    )
+    return areas, read_glyphs(render_pdf(html, base=Path()).pdf)[1]
+
+
+def _heading_html(heading: Heading, left: float, top: float) -> str:
+    lines = "".join(
+        "<div>"
+        + "".join(
+            '<span class="phrase-gap"> </span>' if gap else part for part, gap in phrase_parts(line)
+        )
+        + "</div>"
+        for line in heading.lines
+    )
+    pitch = heading.size * heading.leading
+    return (
+        f'<div class="h" style="position:absolute;left:{left}pt;top:{top}pt;'
+        f'font-size:{heading.size}pt;line-height:{pitch}pt">{lines}</div>'
+    )
+
+
+def test_stress_headlines_print_every_display_line_by_the_rules(display_stress):
+    areas, glyphs = display_stress
+    figures, problems = measure_display(glyphs, areas)
+    assert "\n".join(str(p) for p in problems) == ""
+    assert sum(t.display_lines for t in figures.values()) == sum(len(a.lines) for a in areas)
+    assert sum(len(a.lines) > 1 for a in areas) >= 100  # many broken headlines, not a handful
+    assert all(t.display_prohibited == 0 and t.mismatched == 0 for t in figures.values())

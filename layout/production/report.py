@@ -1,9 +1,10 @@
 """The machine-readable account of a build, for CI: `--report report.json`.
 
 One entry per page: whether it built, how long each stage took, what the
-check measured (fonts, typography per article), where every module went
-(1-based slots, as in a layout file) and the outputs with their SHA-256; or,
-for a page that failed, every problem with its file, line, field and fix.
+check measured (fonts, typography per article, the page's display lines),
+where every module went (1-based slots, as in a layout file) and the outputs
+with their SHA-256; or, for a page that failed, every problem with its file,
+line, field and fix.
 Paths are written as given.
 """
 
@@ -46,9 +47,16 @@ def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
             "lines": grid.rows,
         },
         "modules": {m.article.file.name: slot_of(m.box) for m in result.layout.modules},
+        "levers": list(result.layout.levers),  # how the composer fitted the copy
+        "fillers": [m.article.file.name for m in result.layout.modules if m.filler],
         "fonts": [dataclasses.asdict(font) for font in report.fonts],
         "typography": {
             name: dataclasses.asdict(figures) for name, figures in report.typography.items()
+        },
+        "display_lines": {  # banner, headlines, captions, pull quotes: each line printed
+            "page": report.total.display_lines,
+            "banner": report.banner.display_lines,
+            "prohibited": report.total.display_prohibited,
         },
         "problems": [_problem(p) for p in report.problems],
         "warnings": [_problem(p) for p in result.warnings],

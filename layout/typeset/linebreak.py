@@ -34,7 +34,17 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from ..model.document import Span
-from .units import EPSILON, Kind, Measure, Unit, clusters_of, letters, rejoined, units_of
+from .units import (
+    EPSILON,
+    OPENING,
+    Kind,
+    Measure,
+    Unit,
+    clusters_of,
+    letters,
+    rejoined,
+    units_of,
+)
 
 AUTOSPACE = 0.25  # em between Han and Latin letters or digits
 AUTOSPACE_MIN = 0.125  # ... when a line is tight
@@ -234,6 +244,26 @@ def _split_oversized(clusters: list[list[Unit]], measure: float, em: Measure) ->
                 width = em(char, unit.bold, False)
                 result.append([Unit(char, unit.bold, unit.kind, width, width)])
     return result
+
+
+def display_pieces(text: str) -> list[str]:
+    """`text` cut only where a line may break by the body's rules, for display type
+    (headlines, captions, the banner), which is broken between whole pieces: no piece
+    starts with a closing mark and none but the last ends with an opening one, spaces
+    after it included; `——` and `……` stay whole.  Joined, the pieces are `text`."""
+    pieces: list[str] = []
+    for cluster in clusters_of(units_of((Span(text),), _unmeasured)):
+        piece = "".join(unit.text for unit in cluster)
+        if pieces and (not pieces[-1].strip() or pieces[-1].rstrip()[-1] in OPENING):
+            pieces[-1] += piece  # a space after an opening mark (or nothing) is no break
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _unmeasured(text: str, bold: bool, halt: bool) -> float:
+    """Where a line may break does not depend on widths."""
+    return 0.0
 
 
 def break_paragraph(

@@ -9,6 +9,7 @@ questions many times while it searches.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -23,8 +24,6 @@ PHRASE_GAP = 0.75  # em added to a space between headline phrases (CSS word-spac
 # A space between two Chinese characters separates the phrases of a headline;
 # a space between Latin words is an ordinary space and is not widened.
 PHRASE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
-# For breaking a display line between characters: Latin words stay whole.
-DISPLAY_UNIT = re.compile(r"[\x21-\x7e]+| |.")
 
 
 def phrase_parts(text: str) -> list[tuple[str, bool]]:
@@ -68,6 +67,10 @@ class Typesetter:
         # an article's lines, asked for at every width the composer tries; kept per
         # typesetter so that a long-running process does not keep every page's lines
         self._bodies: dict[tuple[Block, ...], tuple[BodyRow, ...]] = {}
+        # display text is measured again and again while the composer tries sizes,
+        # widths and line splits: each width and each heading once per typesetter
+        self._widths: dict[tuple[str, str], float] = {}
+        self._headings: dict[tuple, Heading] = {}
 
     def measure_for(self, role: str, bold_role: str | None = None) -> linebreak.Measure:
         regular = self.roles[role]
@@ -95,7 +98,10 @@ class Typesetter:
 
     def text_width(self, role: str, text: str) -> float:
         """Width in em of a display line; spaces between phrases are widened."""
-        return fonts.width(self.roles[role], text) + PHRASE_GAP * len(PHRASE_SPACE.findall(text))
+        if (role, text) not in self._widths:
+            spaces = PHRASE_GAP * len(PHRASE_SPACE.findall(text))
+            self._widths[role, text] = fonts.width(self.roles[role], text) + spaces
+        return self._widths[role, text]
 
     def heading(
         self,
@@ -112,8 +118,17 @@ class Typesetter:
         Lines break at the spaces between phrases when they can at any size (a
         Chinese headline keeps its phrases whole), else between characters,
         balanced so that no line is left with a single character.
-        Falls back to the smallest size with as many lines as it needs.
+        Falls back to the smallest size with as many lines as it needs.  Every
+        break obeys the body's rules (`linebreak.display_pieces`): no closing
+        mark starts a line, no opening mark ends one.
         """
+        key = (text, role, sizes, width_pt, leading, max_lines)
+        if key not in self._headings:
+            self._headings[key] = self._heading(text, role, sizes, width_pt, leading, max_lines)
+        return self._headings[key]
+
+    def _heading(self, text, role, sizes, width_pt, *args) -> Heading:
+        leading, max_lines = args
         for by_phrase in (True, False):
             for size in sizes:
                 lines = self._display_lines(text, role, width_pt / size, max_lines, by_phrase)
@@ -122,15 +137,25 @@ class Typesetter:
         size = sizes[-1]
         return Heading(role, size, leading, self._greedy_lines(text, role, width_pt / size))
 
+    def deck(
+        self, text: str, role: str, size: float, width_pt: float, *, leading: float, lines: int
+    ) -> Heading | None:
+        """`text` at `size` in exactly `lines` lines broken at its phrase spaces, as an
+        editor sets a one-line headline in two to fill its module; None if it has no
+        such break that fits."""
+        parts, joiner = _phrases(text)
+        split = _balanced_split(parts, lines, joiner, lambda s: self.text_width(role, s))
+        split = split and tuple(line.strip() for line in split)
+        if not split or any(self.text_width(role, line) > width_pt / size for line in split):
+            return None
+        return Heading(role, size, leading, split)
+
     def _display_lines(
         self, text: str, role: str, measure: float, max_lines: int, by_phrase: bool
     ) -> tuple[str, ...] | None:
         if self.text_width(role, text) <= measure:
             return (text,)
-        if by_phrase:
-            parts, joiner = PHRASE_SPACE.split(text), " "
-        else:
-            parts, joiner = DISPLAY_UNIT.findall(text), ""
+        parts, joiner = _phrases(text) if by_phrase else (linebreak.display_pieces(text), "")
         for count in range(2, max_lines + 1):
             lines = _balanced_split(parts, count, joiner, lambda s: self.text_width(role, s))
             lines = lines and tuple(line.strip() for line in lines)
@@ -139,12 +164,12 @@ class Typesetter:
         return None
 
     def _greedy_lines(self, text: str, role: str, measure: float) -> tuple[str, ...]:
-        """Display text too long for `max_lines`: fill lines one character at a time."""
+        """Display text too long for `max_lines`: fill lines one piece at a time."""
         lines = [""]
-        for char in text:
-            if lines[-1] and self.text_width(role, lines[-1] + char) > measure:
+        for piece in linebreak.display_pieces(text):
+            if lines[-1].strip() and self.text_width(role, (lines[-1] + piece).rstrip()) > measure:
                 lines.append("")
-            lines[-1] += char
+            lines[-1] += piece
         return tuple(line.strip() for line in lines)
 
     def paragraph_lines(
@@ -170,6 +195,13 @@ def _body_rows(typesetter: Typesetter, blocks: tuple[Block, ...]) -> tuple[BodyR
             lines = linebreak.break_paragraph(block.spans, chars, typesetter._body_em, indent=2.0)
             rows.extend(BodyRow(line, "body") for line in lines)
     return tuple(rows)
+
+
+def _phrases(text: str) -> tuple[list[str], str]:
+    """`text` cut at its phrase spaces where a line may break there, and the joiner."""
+    ends = set(itertools.accumulate(len(piece) for piece in linebreak.display_pieces(text)))
+    cuts = [0, *(m.end() for m in PHRASE_SPACE.finditer(text) if m.end() in ends), len(text) + 1]
+    return [text[start : end - 1] for start, end in itertools.pairwise(cuts)], " "
 
 
 def _balanced_split(parts, count, joiner, width) -> tuple[str, ...] | None:

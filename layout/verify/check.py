@@ -3,7 +3,9 @@
 Nothing here trusts the composer: glyph positions and text come from the PDF
 (pdfplumber for characters, pikepdf for fonts).  The layout only says where each
 line was meant to be, so that each printed line can be found and compared
-with what the author wrote.
+with what the author wrote.  Display lines (banner, headlines, captions, pull
+quotes) are found in the area the layout gave them, as the rows their glyphs
+print in, and held to the body's line-start and line-end rules.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..errors import CheckError, Problem
-from ..model.copy import page_copy
+from ..model.copy import BANNER_ROLES, HEAD_ROLES, PAGE_FILE, page_copy
 from ..model.document import Page
-from ..model.layout import Layout, Module
+from ..model.grid import Grid
+from ..model.layout import Box, Layout, Module
+from ..typeset.measure import Heading
 from ..typeset.units import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
-from .pdfread import FontInfo, Glyph, read_fonts, read_glyphs
+from .pdfread import FontInfo, Glyph, printed_rows, read_fonts, read_glyphs
 
 FLUSH_TOLERANCE = 0.3  # pt
 NO_LINE_START = CLOSING | STOPS | NO_START_OTHER
@@ -43,6 +47,21 @@ class Frame:
     file: Path | None = None  # for messages
 
 
+@dataclass(frozen=True)
+class DisplayArea:
+    """Display lines and the area they print in: the checker reads them as rows of glyphs."""
+
+    label: str  # the article file name, or BANNER
+    left: float
+    right: float
+    top: float
+    bottom: float
+    lines: tuple[tuple[str, str], ...]  # each line set, and the source field it comes from
+    file: Path | None = None  # for messages
+
+
+BANNER = "banner"  # the label of the banner's display lines
+
 # The thresholds of the typography report: past any of them the build fails.
 MAX_GAP_EM = 0.5
 
@@ -60,12 +79,15 @@ class Typography:
     widest_gap: float = 0.0  # em between two characters of a line
     spaces_added: int = 0  # spaces between Chinese characters that the source lacks
     mismatched: int = 0  # lines whose text is not the text set there
+    display_lines: int = 0  # headings, captions, pull quotes, banner: each line printed
+    display_prohibited: int = 0  # ... starting with a closing mark or ending with an opening one
 
     def failures(self) -> list[str]:
         checks = [
             (self.mismatched, "lines that differ from the source"),
             (self.justified - self.flush, "justified lines not flush"),
             (self.prohibited, "prohibited line starts or ends"),
+            (self.display_prohibited, "prohibited display line starts or ends"),
             (self.split, "split dashes or ellipses"),
             (self.orphans, "orphans"),
             (self.spaces_added, "spaces added between Chinese characters"),
@@ -76,11 +98,12 @@ class Typography:
         return found
 
     def add(self, other: Typography) -> None:
-        for name in ("lines", "justified", "flush", "prohibited", "split", "orphans"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.spaces_added += other.spaces_added
-        self.mismatched += other.mismatched
         self.widest_gap = max(self.widest_gap, other.widest_gap)
+
+
+COUNTS = [f.name for f in fields(Typography) if f.name != "widest_gap"]
 
 
 @dataclass
@@ -89,13 +112,14 @@ class Report:
 
     page_size: tuple[float, float]
     fonts: list[FontInfo]
-    typography: dict[str, Typography] = field(default_factory=dict)
+    typography: dict[str, Typography] = field(default_factory=dict)  # per article
+    banner: Typography = field(default_factory=Typography)  # its display lines only
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def total(self) -> Typography:
         total = Typography()
-        for figures in self.typography.values():
+        for figures in (*self.typography.values(), self.banner):
             total.add(figures)
         return total
 
@@ -106,15 +130,17 @@ class Report:
         return (
             f"page {width:.0f}×{height:.0f} mm; {total.lines} body lines, "
             f"{total.flush}/{total.justified} justified lines flush; "
+            f"{total.display_lines} display lines, {total.display_prohibited} prohibited; "
             f"{embedded}/{len(self.fonts)} fonts embedded as subsets; "
             f"{len(self.problems)} problems"
         )
 
     def table(self) -> str:
         """The typography report, one row an article, as the command line prints it."""
-        rows = [
-            ("article", "lines", "flush", "prohibited", "split", "orphans", "widest gap", "spaces")
-        ]
+        rows: list[tuple[str, ...]] = [
+            ("article", "lines", "flush", "prohibited", "split", "orphans", "widest gap",
+             "spaces", "display", "display prohibited")
+        ]  # fmt: skip
         for label, t in [*self.typography.items(), ("page", self.total)]:
             rows.append(
                 (
@@ -126,8 +152,13 @@ class Report:
                     str(t.orphans),
                     f"{t.widest_gap:.2f} em",
                     str(t.spaces_added),
+                    str(t.display_lines),
+                    str(t.display_prohibited),
                 )
             )
+        if self.banner.display_lines:  # the banner has display lines only
+            banner = (str(self.banner.display_lines), str(self.banner.display_prohibited))
+            rows.insert(1, (BANNER, *["-"] * 7, *banner))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         return "\n".join(
             "  ".join(
@@ -149,9 +180,13 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
         if not (font.embedded and font.subset):
             report.problems.append(Problem(f"font {font.name} is not embedded as a subset"))
     typography, problems = measure_lines(glyphs, list(_frames(layout)))
-    order = [article.file.name for article in page.articles]
+    display, display_problems = measure_display(glyphs, list(_display_areas(page, layout)))
+    for name, figures in display.items():
+        typography.setdefault(name, Typography()).add(figures)
+    order = [article.file.name for article in (*page.articles, *page.fillers)]
     report.typography = {name: typography[name] for name in order if name in typography}
-    report.problems += problems
+    report.banner = typography.get(BANNER, Typography())
+    report.problems += problems + display_problems
     for module in layout.modules:
         printed = "".join(f.text for f in _frames_of(module, layout))
         if printed != "".join(block.text for block in module.article.blocks):
@@ -180,7 +215,7 @@ def _frames_of(module: Module, layout: Layout) -> Iterator[Frame]:
     for index, column in enumerate(module.columns):
         left = grid.x(module.box.column + index)
         for number, row in enumerate(column):
-            top = grid.y(module.body_row + number)
+            top = grid.y(module.column_row(index) + number)
             yield Frame(
                 module.article.file.name,
                 left,
@@ -194,6 +229,88 @@ def _frames_of(module: Module, layout: Layout) -> Iterator[Frame]:
                 crosshead=row.style == "crosshead",
                 file=module.article.file,
             )
+
+
+def _display_areas(page: Page, layout: Layout) -> Iterator[DisplayArea]:
+    """The banner, and each module's head, captions and pull quote, where the layout put them."""
+    grid = layout.grid
+    if layout.banner is not None:
+        names = {f"headline.{name}": getattr(page.banner, name) for name in BANNER_ROLES}
+        owner = (BANNER, page.directory / PAGE_FILE)
+        yield _area(grid, layout.banner.box, layout.banner.headings, owner, names)
+    for module in layout.modules:
+        article, box = module.article, module.box
+        owner = (article.file.name, article.file)
+        head = Box(box.column, box.columns, box.row, module.head_rows)
+        names = {name: getattr(article, name) for name in HEAD_ROLES}
+        yield _area(grid, head, module.headings, owner, names)
+        for image in module.images:
+            if image.caption is not None:
+                placed = image.column >= 0  # else as wide as its module
+                span = (image.column, image.columns) if placed else (box.column, box.columns)
+                figure = Box(*span, image.row, image.rows + image.caption_rows)
+                yield _area(grid, figure, (image.caption,), owner, {"images": None})
+        if (quote := module.pullquote) is not None:
+            area = Box(quote.column, quote.columns, quote.row, quote.rows)
+            yield _area(grid, area, (quote.heading,), owner, {"pullquote": None})
+
+
+def _area(
+    grid: Grid,
+    box: Box,
+    headings: tuple[Heading, ...],
+    owner: tuple[str, Path],
+    names: dict[str, str | None],
+) -> DisplayArea:
+    """`headings` printed in `box`, each line with the field (of `names`: field → the
+    text written there) whose text its heading sets; the first field if none."""
+    by_text = {_squeeze(text): name for name, text in names.items() if text}
+    lines = tuple(
+        (line, by_text.get(_squeeze("".join(heading.lines)), next(iter(names))))
+        for heading in headings
+        for line in heading.lines
+    )
+    left, right = grid.x(box.column), grid.x(box.column) + grid.span_width(box.columns)
+    top, bottom = grid.y(box.row), grid.y(box.row + box.rows)
+    return DisplayArea(owner[0], left, right, top, bottom, lines, owner[1])
+
+
+def measure_display(
+    glyphs: list[Glyph], areas: list[DisplayArea]
+) -> tuple[dict[str, Typography], list[Problem]]:
+    """Each area's display lines as printed: counted, held to the line-start and line-end
+    rules, and compared with the lines set (spaces aside: a phrase gap may be drawn)."""
+    figures: dict[str, Typography] = {}
+    problems: list[Problem] = []
+    for area in areas:
+        stats = figures.setdefault(area.label, Typography())
+        printed = [
+            _text(row)
+            for row in printed_rows(
+                g
+                for g in glyphs
+                if area.top <= g.middle[1] < area.bottom
+                and area.left - 1 <= g.middle[0] <= area.right + 1
+                and not g.text.isspace()
+            )
+        ]
+        sources: list[str | None] = [name for _, name in area.lines] or [None]
+        for number, text in enumerate(printed):
+            stats.display_lines += 1
+            if text[0] in NO_LINE_START or text[-1] in OPENING:
+                stats.display_prohibited += 1
+                source = sources[min(number, len(sources) - 1)]
+                problems.append(
+                    Problem(
+                        f"prohibited display line start or end: {text}", area.file, field=source
+                    )
+                )
+        expected = [_squeeze(line) for line, _ in area.lines]
+        if printed != expected:
+            stats.mismatched += sum(a != b for a, b in itertools.zip_longest(printed, expected))
+            message = f"display lines printed {printed} differ from the lines set {expected}"
+            problems.append(Problem(message, area.file, field=sources[0]))
+    return figures, problems
 
 
 def measure_lines(

@@ -57,6 +57,19 @@ def read_glyphs(pdf: bytes) -> tuple[tuple[float, float], list[Glyph]]:
         return (right - left, bottom - top), glyphs
 
 
+def printed_rows(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped into the lines they print in, top to bottom, each left to right:
+    a glyph whose middle is below the top glyph of the line above starts a line (a
+    line's glyphs share a size, and lines are further apart than they are high)."""
+    rows: list[list[Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: g.middle[1]):
+        if rows and glyph.middle[1] <= rows[-1][0].bottom:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+    return [sorted(row, key=lambda g: g.left) for row in rows]
+
+
 def read_fonts(pdf: bytes) -> list[FontInfo]:
     fonts = []
     seen = set()  # a font shared by the page and its forms (PDF/X wraps the page) counts once
