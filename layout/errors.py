@@ -81,7 +81,13 @@ class FontError(LayoutError):
 
 
 class FitError(LayoutError):
-    """The copy does not fit the page (overset) or leaves it too empty."""
+    """The copy does not fit the page (overset) or leaves it too empty.
+
+    `draft` is the best arrangement found (a `model.layout.Layout` marked draft),
+    for the draft proof; None where no arrangement could be drawn at all.
+    """
+
+    draft: object | None = None
 
 
 class OversetError(FitError):

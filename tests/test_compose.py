@@ -255,11 +255,12 @@ def test_credits_are_set_in_the_lines_they_need_and_the_articles_kept_above(seed
 
 
 def test_credits_that_push_the_articles_off_the_page_are_blamed_first(seed_page, roles):
+    many = CREDITS + tuple(f"{line}（续）" for line in CREDITS)  # more than the levers absorb
     with pytest.raises(OversetError) as error:
-        compose_page(with_credits(seed_page, CREDITS, cut_last_paragraph=False), roles)
+        compose_page(with_credits(seed_page, many, cut_last_paragraph=False), roles)
     first = error.value.problems[0]
     assert (first.file, first.field) == (SEED / "page.yaml", "credits")
-    assert "the credits take 5 lines" in first.message
+    assert "the credits take 10 lines" in first.message
     assert first.hint and "a line holds about 74 characters" in first.hint
 
 

@@ -83,9 +83,16 @@ def measure(layout: Layout, page) -> dict:
                 found["clipped"].append((module.article.slug, block.line))
         body_top = grid.y(module.body_row) - 0.5
         lines = body_lines(mine, area, body_top, grid)
-        counts = [len(lines[i]) for i in range(len(module.columns))]
-        if max(counts) - min(counts) > 1:
-            found["unbalanced"].append((module.article.slug, counts))
+        # the text columns end level: within a line when they start level, within
+        # MAX_HOLE_ROWS when a narrow photo holds some down (the last one may end short);
+        # a column under such a photo may be empty where the text ends beside it
+        feet = [max(lines[i]) for i in range(len(module.columns)) if lines[i]]
+        level = MAX_HOLE_ROWS if module.column_rows else 1
+        if max(feet) - min(feet) > level * grid.line + 1.5:  # tops are rounded to 1 pt
+            found["unbalanced"].append((module.article.slug, [len(lines[i]) for i in lines]))
+        held = {i for i, row in enumerate(module.column_rows) if row > module.body_row}
+        if any(not lines[i] and i not in held for i in range(len(module.columns))):
+            found["unbalanced"].append((module.article.slug, "an empty column"))
         last = max((top for tops in lines.values() for top in tops), default=body_top)
         empty = (area[3] - (last + grid.line)) / grid.line
         if empty > MAX_HOLE_ROWS + 0.01:
@@ -156,7 +163,12 @@ def assert_meets_the_rules(result) -> None:
         ra, rb = rect(layout, a.box), rect(layout, b.box)
         assert ra[2] <= rb[0] or rb[2] <= ra[0] or ra[3] <= rb[1] or rb[3] <= ra[1]
     for module, image, placed in found["photos"]:  # aspect kept, at most 10 % cut a side
-        area = rect(layout, module.box)
+        span = (
+            (placed.column, placed.columns)
+            if placed.columns
+            else (module.box.column, module.box.columns)
+        )
+        area = rect(layout, Box(*span, module.box.row, module.box.rows))
         shown_height = placed.rows * grid.line - grid.line / 3
         drawn_w, drawn_h = image["x1"] - image["x0"], image["bottom"] - image["top"]
         source_w, source_h = image["srcsize"]

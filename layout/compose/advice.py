@@ -8,10 +8,12 @@ gain how much, so the report turns that into a change an editor can make.
 from __future__ import annotations
 
 from ..errors import Problem
+from ..model.document import Article
 from .frame import Frame
 from .pins import where
-from .scoring import MAX_HOLE_ROWS, Outcome, detailed
+from .scoring import Outcome, detailed
 from .sizes import CREDITS_PT
+from .stacking import MAX_HOLE_ROWS
 
 # smallest change to one article that makes the page fit: key -> (lines, columns)
 Changes = dict[str, tuple[int, int]]
@@ -121,20 +123,36 @@ def underfill_problems(frame: Frame, out: Outcome, additions: Changes) -> list[P
     return problems
 
 
-def no_plan_problem(frame: Frame) -> Problem:
-    if any(not s.fits for s in frame.sized.values()):
-        return Problem(
-            "a headline needs more than 3 lines in every module it could have",
+def no_plan_problem(frame: Frame) -> list[Problem]:
+    fitting = {key for (key, _, _), s in frame.sized.items() if s.fits}
+    unfit = sorted({key for (key, _, _), s in frame.sized.items() if not s.fits} - fitting)
+    problems = [_unfit_problem(frame.articles[key]) for key in unfit if key in frame.articles]
+    return problems or [
+        Problem(
+            "the pinned modules leave no arrangement for the other articles",
             frame.page.directory / "page.yaml",
             field="articles",
-            hint="shorten the longest headline, or unpin its module",
+            hint="a full-width slot goes right under the banner; pin fewer modules, "
+            "or let the others span whole columns beside the pins",
+        )
+    ]
+
+
+def _unfit_problem(article: Article) -> Problem:
+    """Why an article fits no module: photos the editor holds to widths, else its headline."""
+    if any(i.min_columns or i.max_columns for i in article.images):
+        return Problem(
+            "its photos' min_columns/max_columns leave no module width in which the body "
+            "runs beside or under them",
+            article.file,
+            field="images",
+            hint="widen the photos' column range, or leave min_columns/max_columns out",
         )
     return Problem(
-        "the pinned modules leave no arrangement for the other articles",
-        frame.page.directory / "page.yaml",
-        field="articles",
-        hint="a full-width slot goes right under the banner; pin fewer modules, "
-        "or let the others span whole columns beside the pins",
+        "its headline needs more than 3 lines in every module it could have",
+        article.file,
+        field="headline",
+        hint="shorten the headline, or unpin its module",
     )
 
 

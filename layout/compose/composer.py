@@ -17,10 +17,12 @@ module drives them and places the winner.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import FitError, OversetError, Problem, UnderfillError
 from ..model.document import Page
-from ..model.grid import Grid
-from ..model.layout import Box, Layout, Lede, Module
+from ..model.grid import FORMATS, Grid
+from ..model.layout import Box, Layout, Lede, Module, Overset
 from ..typeset.fonts import Role
 from ..typeset.measure import Typesetter
 from .advice import Changes, no_plan_problem, note_changes, overset_problems, underfill_problems
@@ -36,13 +38,43 @@ def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:
 
 
 def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
+    """Lay out the page; with `format: auto`, in the format its copy suits.
+
+    The format whose usual page the copy fills nearest to FULL is tried first;
+    if the page does not fit it, the other; if neither, the first one's error.
+    """
+    if page.format != "auto":
+        return _compose_format(page, page.format, roles)
+    first: FitError | None = None
+    for name in sorted(FORMATS, key=lambda name: abs(_fill_estimate(page, name) - FULL)):
+        try:
+            layout = _compose_format(page, name, roles)
+        except FitError as error:
+            first = first or error
+            continue
+        return replace(layout, levers=tuple(sorted({*layout.levers, "format"})))
+    assert first is not None
+    raise first
+
+
+FULL = 0.7  # body characters per character of the type area on a full page: the rest is furniture
+
+
+def _fill_estimate(page: Page, name: str) -> float:
+    """Body characters over the characters the format's usual type area holds."""
+    grid = Grid.for_format(name, masthead=page.masthead is not None)
+    chars = sum(len(block.text) for article in page.articles for block in article.blocks)
+    return chars / (grid.columns * grid.chars * grid.rows)
+
+
+def _compose_format(page: Page, name: str, roles: dict[str, Role]) -> Layout:
     """Lay out the page in the usual body size, or a larger one if the copy is short.
 
     Newspapers set a thin page in 五号 rather than leave it half empty; the
     column width stays the same, so only the characters per line change.  A
     layout file fixes the body size, and then only that one is tried.
     """
-    grids = Grid.variants(page.format, masthead=page.masthead is not None)
+    grids = Grid.variants(name, masthead=page.masthead is not None)
     if page.body_pt is not None:
         grids = [g for g in grids if g.em == page.body_pt]
     *usual, largest = grids
@@ -53,27 +85,34 @@ def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
         except UnderfillError as error:
             short = short or error
     try:
-        return compose(page, largest, Typesetter(roles, largest))
+        layout = compose(page, largest, Typesetter(roles, largest))
     except OversetError as error:
         if short is None:
             raise
         # short at the usual size, long at the larger: the usual size's report helps more
         over = error.problems[0].message
-        raise UnderfillError(
+        shown = UnderfillError(
             [*short.problems, Problem(f"in the larger {largest.em:g} pt body instead, {over}")]
-        ) from None
+        )
+        shown.draft = short.draft
+        raise shown from None
+    return replace(layout, levers=tuple(sorted({*layout.levers, "body size"}))) if usual else layout
 
 
 def _best(frame: Frame) -> Outcome:
-    """The best-ranked plan, or the error that says why even it will not do."""
+    """The best-ranked plan, or the error that says why even it will not do; the
+    error carries the draft of that plan (see `_draft`)."""
     cuts: Changes = {}
     additions: Changes = {}
     best: Outcome | None = None
     for plan in plans(frame):
-        outcome = evaluate(frame, plan)
+        # once a plan fits, one that cannot beat it is dropped unmeasured: no advice is needed
+        fits = best is not None and best.rank[:3] == (0, 0, 0)
+        bound = best.rank if best is not None and fits else None
+        outcome = evaluate(frame, plan, bound=bound)
         for _ in range(4):  # stepping one headline down may move another beside one
             if outcome is not None and outcome.butting:
-                outcome = evaluate(frame, step_down(frame, outcome)) or outcome
+                outcome = evaluate(frame, step_down(frame, outcome), bound=bound) or outcome
         if outcome is None:
             continue
         note_changes(frame, outcome, cuts, additions)
@@ -81,10 +120,11 @@ def _best(frame: Frame) -> Outcome:
             best = outcome
     if best is None:
         raise FitError(no_plan_problem(frame))
+    error: FitError | None = None
     if best.overflow > 0:
-        raise OversetError(overset_problems(frame, best, cuts))
-    if best.tombstones:
-        raise FitError(
+        error = OversetError(overset_problems(frame, best, cuts))
+    elif best.tombstones:
+        error = FitError(
             Problem(
                 "every arrangement sets two headlines side by side at the same height",
                 frame.page.directory / "page.yaml",
@@ -94,12 +134,15 @@ def _best(frame: Frame) -> Outcome:
                 else "shorten the copy so the modules fall differently, or add a lede",
             )
         )
-    if best.underfill:
-        raise UnderfillError(underfill_problems(frame, best, additions))
+    elif best.underfill:
+        error = UnderfillError(underfill_problems(frame, best, additions))
+    if error is not None:
+        error.draft = _place(frame, detailed(frame, best.plan), draft=True)
+        raise error
     return best
 
 
-def _place(frame: Frame, out: Outcome) -> Layout:
+def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
     grid = frame.grid
     rules: list[tuple[str, Box]] = []
     if frame.banner:
@@ -107,14 +150,27 @@ def _place(frame: Frame, out: Outcome) -> Layout:
     strip_top = frame.banner_rows + sum(
         box.rows + 1 for key, box in out.placed if key in out.plan.top
     )
-    placed_items = []
+    placed_items: list[Module | Lede] = []
+    levers: set[str] = set()
+    overset: list[Overset] = []
+    short = dict(out.short_boxes)
     for key, box in out.placed:
         item = out.item(frame, key, box.columns)
-        placed_items.append(item.build(box.rows, box.column, box.row))
+        built, spill = item.build(box.rows, box.column, box.row)
+        if key in frame.placed_fillers and isinstance(built, Module):
+            built = replace(built, filler=True)
+            levers.add("filler")
+        placed_items.append(built)
+        levers.update(item.levers(box.rows))
+        if spill or key in short:
+            overset.append(Overset(key, box, spill))
         if key in out.plan.top:
             rules.append(("h", Box(0, grid.columns, box.row + box.rows, 1)))
         elif box.row > strip_top:
             rules.append(("h", Box(box.column, box.columns, box.row - 1, 1)))
+    for key, box in out.short_boxes:
+        if box.rows <= 0:  # no room at all: every line of it is over
+            overset.append(Overset(key, box, out.item(frame, key, box.columns).body))
     column = 0
     for index, (width, _) in enumerate(out.plan.strips):
         if index:
@@ -131,4 +187,7 @@ def _place(frame: Frame, out: Outcome) -> Layout:
         tuple(out.holes),
         tuple(rules),
         frame.credits,
+        tuple(sorted(levers)),
+        draft,
+        tuple(overset),
     )

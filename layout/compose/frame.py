@@ -12,9 +12,12 @@ from ..model.document import Page
 from ..model.grid import Grid
 from ..typeset.measure import Typesetter
 from .pins import pins
-from .sizes import Sized, article_sized, credits_lines, lede_sized, measure_banner
+from .sizes import Sized, credits_lines, lede_sized, measure_banner
+from .variants import article_sized
 
 CREDITS_RULE_ROWS = 1  # above the credits: their rule and the space under it
+FILLER = "filler:"  # the key of a 补白 item: never an article's slug, which has no colon
+FILLER_HEADLINE_PT = 14.0  # a filler's headline stays below every article's
 
 
 class Frame:
@@ -27,24 +30,37 @@ class Frame:
         self.credits_rows = len(self.credits) + CREDITS_RULE_ROWS if self.credits else 0
         self.bottom = grid.rows - self.credits_rows
         self.area_rows = self.bottom - self.banner_rows
-        self.articles = {a.slug: a for a in page.articles}
+        # a filler a layout file pinned is placed there like an article; the rest wait for holes
+        pinned = tuple(f for f in page.fillers if f.slot)
+        self.articles = {a.slug: a for a in (*page.articles, *pinned)}
         self.lead = page.articles[0].slug
-        self.priority = {a.slug: i for i, a in enumerate(page.articles)}
+        self.fillers = {FILLER + f.slug: f for f in page.fillers if not f.slot}
+        self.placed_fillers = {f.slug for f in pinned} | set(self.fillers)
+        self.priority = {a.slug: i for i, a in enumerate(self.articles.values())} | {
+            key: len(self.articles) + i for i, key in enumerate(self.fillers)
+        }
         self.sized: dict[tuple[str, int, float | None], Sized] = {}
+        self.stacks: dict = {}  # stacking.fill's answers, keyed by these items' identity
         self.pins = pins(self)
 
     def size(self, key: str, columns: int, cap: float | None = None) -> Sized:
         """`key` measured at `columns`, its headline at most `cap` pt if given."""
         if (key, columns, cap) not in self.sized:
-            self.sized[key, columns, cap] = (
-                lede_sized(self.page.lede, columns, self.ts)
-                if key == "lede"
-                else article_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
-            )
+            if key == "lede":
+                sized = lede_sized(self.page.lede, columns, self.ts)
+            elif key in self.fillers:
+                limit = min(cap or FILLER_HEADLINE_PT, FILLER_HEADLINE_PT)
+                sized = article_sized(self.fillers[key], columns, self.ts, False, limit)
+                sized.key = key  # an article's key is its slug, a filler's is marked
+            else:
+                sized = article_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
+            self.sized[key, columns, cap] = sized
         return self.sized[key, columns, cap]
 
     def name(self, key: str) -> str:
         """An item as the editor knows it: an article by its file's name, else the key itself."""
         if key in self.articles:
             return self.articles[key].file.name
+        if key in self.fillers:
+            return self.fillers[key].file.name
         return key

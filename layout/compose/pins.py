@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def pins(frame: Frame) -> dict[str, Box]:
     """The editor's slots as boxes, or a SourceError for every slot that cannot be."""
-    slots = {a.slug: a.slot for a in frame.page.articles if a.slot}
+    slots = {key: a.slot for key, a in frame.articles.items() if a.slot}
     if frame.page.lede and frame.page.lede_slot:
         slots["lede"] = frame.page.lede_slot
     boxes = {
@@ -37,7 +37,11 @@ def pins(frame: Frame) -> dict[str, Box]:
         if shared and _overlap(box_a.row, box_a.rows + 1, box_b.row, box_b.rows + 1):
             message = f"overlaps the slot of {frame.name(b)} (a rule needs a line between)"
             hint = f"move one of them; {frame.name(b)} takes {where(box_b)}"
-        elif shared and (box_a.column, box_a.columns) != (box_b.column, box_b.columns):
+        elif (
+            shared
+            and (box_a.column, box_a.columns) != (box_b.column, box_b.columns)
+            and frame.grid.columns not in (box_a.columns, box_b.columns)  # full width: a band
+        ):
             message = f"shares some columns with the slot of {frame.name(b)}, not all"
             hint = "modules stacked in the same columns must span the same columns"
         else:

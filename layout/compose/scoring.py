@@ -14,13 +14,16 @@ from ..model.layout import Box, Hole
 from .frame import Frame
 from .plans import Plan
 from .sizes import Sized
+from .stacking import Fill, fill
 
-MAX_HOLE_ROWS = 2  # a stack may end this many lines short; more is underfill
 # Headlines in adjacent strips whose tops are closer than this butt ("tombstones"),
 # unless one is a clear size step larger: the reader then tells them apart, as the
 # lead beside the second story at the top of a page is told apart.
 TOMBSTONE_ROWS = 2
 TOMBSTONE_SIZE_STEP = 4.0  # pt
+# A page of articles stacked across the full width reads as a list, not a page: every
+# full-width article after the first costs this (a few headline points, far below a hole).
+BAND_COST = 6.0
 
 
 @dataclass
@@ -39,6 +42,9 @@ class Outcome:
     butting: list[tuple[tuple[float, float, str], tuple[float, float, str]]] = field(
         default_factory=list
     )
+    fillers: list[str] = field(default_factory=list)  # filler keys placed, each once
+    # on a draft: (key, the box it was given, its columns) where its lines ran out of room
+    short_boxes: list[tuple[str, Box]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.caps = dict(self.plan.caps)
@@ -66,8 +72,11 @@ class Outcome:
         return frame.size(key, columns, self.caps.get(key))
 
 
-def evaluate(frame: Frame, plan: Plan, detail: bool = False) -> Outcome | None:
-    """Measure a plan, or None if it breaks a rule of make-up."""
+def evaluate(
+    frame: Frame, plan: Plan, detail: bool = False, bound: tuple | None = None
+) -> Outcome | None:
+    """Measure a plan, or None if it breaks a rule of make-up, or once it ranks no
+    better than `bound` (a rank only grows as the strips are measured)."""
     if not _follows_rules(frame, plan):
         return None
     out = Outcome(plan, detail)
@@ -81,7 +90,7 @@ def evaluate(frame: Frame, plan: Plan, detail: bool = False) -> Outcome | None:
         if pin is not None and (pin.row, pin.columns) != (row, columns):
             return None
         rows = pin.rows if pin else item.min_rows
-        _stack(out, [item], Box(0, columns, row, rows))
+        _stack(frame, out, [item], Box(0, columns, row, rows))
         row += rows + 1  # and a rule under it
     tops = []
     column = 0
@@ -92,6 +101,8 @@ def evaluate(frame: Frame, plan: Plan, detail: bool = False) -> Outcome | None:
         tops.append(starts)
         out.cost += 0.01 * (position + 1) * sum(frame.priority.get(k, 0) for k in keys)
         column += width
+        if bound is not None and (out.overflow, 0, out.underfill, out.cost) >= bound:
+            return None
     for left, right in itertools.pairwise(tops):
         out.butting += [(a, b) for a in left for b in right if _butt(a, b)]
     out.cost += 2 * sum(
@@ -100,6 +111,10 @@ def evaluate(frame: Frame, plan: Plan, detail: bool = False) -> Outcome | None:
         for a, b in itertools.pairwise([k for k in keys if k != "lede"])
         if frame.priority[a] > frame.priority[b]
     )
+    bands = [k for k in plan.top if k != "lede"] + [
+        k for width, keys in plan.strips if width == columns for k in keys if k != "lede"
+    ]
+    out.cost += BAND_COST * max(0, len(bands) - 1)
     return out
 
 
@@ -160,51 +175,84 @@ def _strip(
             return None  # the pin is where the full-width band under the banner is
         end = pin.row if pin else area.row + area.rows
         room = Box(column, width, cursor + above, end - cursor - above - below)
-        starts += _stack(out, items, room, previous)
+        starts += _stack(frame, out, items, room, previous)
         if key is not None and pin is not None:  # a pin is only looked up for a key
             item = out.item(frame, key, width)
             if not item.fits:
                 return None
-            starts += _stack(out, [item], Box(column, width, pin.row, pin.rows), key)
+            starts += _stack(frame, out, [item], Box(column, width, pin.row, pin.rows), key)
             cursor = pin.row + pin.rows
         previous, run = (key if key is not None else previous), []
     return starts
 
 
 def _stack(
-    out: Outcome, items: list[Sized], room: Box, after: str = ""
+    frame: Frame, out: Outcome, items: list[Sized], room: Box, after: str = ""
 ) -> list[tuple[float, float, str]]:
     """Set `items` one under another, a rule line between, in `room`.
 
-    Spare lines go to photos and headline air in order; what is left is a hole at
-    the foot, said to follow `after` if the stack is empty.  Returns where
-    articles start and their headline sizes (for tombstones).
+    Each item takes the height of its variant that fills the stack best
+    (stacking.fill); a foot left more than MAX_HOLE_ROWS empty takes a filler
+    if one unused fits; what is left is a hole at the foot, said to follow
+    `after` if the stack is empty.  Returns where articles start and their
+    headline sizes (for tombstones).
     """
+    items, chosen = _with_fillers(frame, out, items, room)
     keys = tuple(item.key for item in items)
-    need = sum(item.min_rows for item in items) + max(0, len(items) - 1)
-    slack = room.rows - need
-    if slack < 0:
-        out.short.append((-slack, room.columns, keys))
+    if chosen.overflow:
+        out.short.append((chosen.overflow, room.columns, keys))
+        if out.detail:
+            _draft_stack(out, items, room)
         return []
     starts, cursor = [], room.row
-    for item in items:
-        give = min(item.stretch, slack)
-        slack -= give
+    for item, rows in zip(items, chosen.rows, strict=True):
         if item.key != "lede":
-            starts.append((cursor + item.headline_at(give), item.headline_pt, item.key))
+            top, size = item.headline_at(rows)
+            starts.append((cursor + top, size, item.key))
         if out.detail:
-            box = Box(room.column, room.columns, cursor, item.min_rows + give)
-            out.placed.append((item.key, box))
-        out.cost += item.quality
-        cursor += item.min_rows + give + 1
-    if slack:
-        out.cost += 100 * slack
-        if slack > MAX_HOLE_ROWS:
-            out.gaps.append((slack - MAX_HOLE_ROWS, room.columns, keys))
-        if out.detail:
-            hole = Box(room.column, room.columns, room.row + room.rows - slack, slack)
-            out.holes.append(Hole(hole, keys[-1] if keys else after))
+            out.placed.append((item.key, Box(room.column, room.columns, cursor, rows)))
+        cursor += rows + 1
+    out.cost += chosen.cost
+    slack = chosen.hole
+    if chosen.underfill:
+        out.gaps.append((chosen.underfill, room.columns, keys))
+    if slack and out.detail:
+        hole = Box(room.column, room.columns, room.row + room.rows - slack, slack)
+        out.holes.append(Hole(hole, keys[-1] if keys else after))
     return starts
+
+
+def _with_fillers(
+    frame: Frame, out: Outcome, items: list[Sized], room: Box
+) -> tuple[list[Sized], Fill]:
+    """The stack's fill; where it leaves underfill, with unused fillers at its foot
+    while each one makes the hole smaller."""
+    chosen = fill(items, room.rows, frame.stacks)
+    for key in frame.fillers:
+        if not chosen.underfill:
+            break
+        extra = frame.size(key, room.columns)
+        if key in out.fillers or not extra.fits:
+            continue
+        tried = fill([*items, extra], room.rows, frame.stacks)
+        if tried.overflow == 0 and tried.underfill < chosen.underfill:
+            items, chosen = [*items, extra], tried
+            out.fillers.append(key)
+    return items, chosen
+
+
+def _draft_stack(out: Outcome, items: list[Sized], room: Box) -> None:
+    """Place an overfull stack for the draft: each item at its least height while
+    the room lasts; the lines that find none are the draft's overset."""
+    cursor, bottom = room.row, room.row + room.rows
+    for item in items:
+        rows = min(item.min_rows, bottom - cursor)
+        box = Box(room.column, room.columns, cursor, max(rows, 0))
+        if rows < item.min_rows:
+            out.short_boxes.append((item.key, box))
+        if rows > 0:
+            out.placed.append((item.key, box))
+        cursor = min(bottom, cursor + max(rows, 0) + 1)
 
 
 def step_down(frame: Frame, out: Outcome) -> Plan:
@@ -212,7 +260,9 @@ def step_down(frame: Frame, out: Outcome) -> Plan:
     smaller than the other, as a make-up editor breaks a tombstone."""
     caps = dict(out.caps)
     for a, b in out.butting:
-        big, small = sorted((a, b), key=lambda start: frame.priority[start[2]])
+        big, small = sorted(
+            (a, b), key=lambda start: frame.priority.get(start[2], len(frame.priority))
+        )
         if small[2] != frame.lead:
             caps[small[2]] = min(caps.get(small[2], big[1]), big[1] - TOMBSTONE_SIZE_STEP)
     return Plan(out.plan.top, out.plan.strips, tuple(sorted(caps.items())))

@@ -32,6 +32,19 @@ class PlacedImage:
     rows: int  # lines of the picture itself
     caption: Heading | None
     caption_rows: int
+    column: int = -1  # first grid column of a photo narrower than its module; -1: full width
+    columns: int = 0  # its width in columns (0: the module's)
+
+
+@dataclass(frozen=True)
+class PullQuote:
+    """A pull quote (引语) set in display type across some of a module's columns."""
+
+    heading: Heading
+    column: int  # first grid column
+    columns: int
+    row: int
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,14 @@ class Module:
     images: tuple[PlacedImage, ...]
     columns: tuple[tuple[BodyRow, ...], ...]  # body lines of each text column
     body_row: int  # first line of the body
+    # first line of each text column where a photo or quote beside the body moves it
+    column_rows: tuple[int, ...] = ()
+    pullquote: PullQuote | None = None
+    filler: bool = False  # a 补白 item placed to fill a hole
+
+    def column_row(self, index: int) -> int:
+        """The first line of text column `index`."""
+        return self.column_rows[index] if self.column_rows else self.body_row
 
 
 @dataclass(frozen=True)
@@ -75,3 +96,15 @@ class Layout:
     holes: tuple[Hole, ...]
     rules: tuple[tuple[str, Box], ...]  # ("h"|"v", the box the rule runs along)
     credit_lines: tuple[tuple[str, ...], ...] = ()  # in the credits box: each line's items
+    levers: tuple[str, ...] = ()  # the fitting levers the composer used, for the report
+    draft: bool = False  # the best arrangement of a page that does not fit: never printed
+    overset: tuple[Overset, ...] = ()  # on a draft: lines that found no room
+
+
+@dataclass(frozen=True)
+class Overset:
+    """Copy with no room on a draft: shown in a box hanging below its module."""
+
+    key: str  # article slug, or "lede"
+    box: Box  # the module the lines belong to
+    lines: tuple[BodyRow, ...]

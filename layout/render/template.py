@@ -233,5 +233,6 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
             box=lambda b: _box_style(layout, b),
             rule=lambda kind, b: _rule_style(layout, kind, b),
             column_x=lambda index: index * (grid.column_width + grid.gutter),
+            span=grid.span_width,
         )
     )
