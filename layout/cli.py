@@ -22,6 +22,7 @@ from . import PROJECT
 from .errors import LayoutError, shown
 
 if TYPE_CHECKING:
+    from .model.layout import Layout
     from .options import OutputOptions
     from .production.page_job import PageOutcome
 
@@ -115,6 +116,7 @@ def run_serve(args: argparse.Namespace, options: OutputOptions) -> int:
 
 def run_watch(args: argparse.Namespace, run: Callable[[], int]) -> int:
     """Build, then build again after every save of a source or style file, until Ctrl-C."""
+    from .output.paths import draft_path  # noqa: PLC0415
     from .production.watch import watch  # noqa: PLC0415
     from .render.html_to_pdf import STYLES  # noqa: PLC0415
     from .sources.edition import page_directories  # noqa: PLC0415
@@ -124,6 +126,7 @@ def run_watch(args: argparse.Namespace, run: Callable[[], int]) -> int:
     with contextlib.suppress(LayoutError):  # a broken edition.yaml is watched for its fix
         paths += page_directories(args.page)
     outputs = [p for p in (args.output, args.png, args.report, args.layout_out) if p]
+    outputs += [draft_path(p) for p in (args.output, args.png) if p]
     print(f"watching {args.page} and the styles; Ctrl-C stops", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
         watch(paths, lambda changed: run(), ignore=tuple(outputs))
@@ -148,13 +151,21 @@ def refusal(args: argparse.Namespace, *, edition: bool) -> str | None:
         return paths.edition_refusal(args.page, edition_output(args), args.report)
     output, png = page_outputs(args)
     named = {"-o": output, "--png": png, "--layout-out": args.layout_out, "--report": args.report}
-    return paths.file_refusal(named, paths.page_sources(args.page, args.layout))
+    return paths.file_refusal(paths.with_drafts(named), paths.page_sources(args.page, args.layout))
+
+
+def fitting(layout: Layout) -> str:
+    """The levers the composer used and the fillers it placed, as the editor reads them."""
+    fillers = [m.article.file.name for m in layout.modules if m.filler]
+    levers = [lever for lever in layout.levers if lever != "filler"]
+    shown_fillers = [f"filler {name}" for name in fillers]
+    return ", ".join(levers + shown_fillers) or "no lever (the copy fitted as set)"
 
 
 def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
     """Build one page; print where it went and what the check measured."""
     from .output.write import write_atomically  # noqa: PLC0415
-    from .pipeline import build  # noqa: PLC0415 (WeasyPrint: only a build needs it)
+    from .pipeline import build, drafts_written  # noqa: PLC0415 (WeasyPrint: only a build needs it)
     from .production import report as build_report  # noqa: PLC0415
 
     output, png = page_outputs(args)
@@ -169,8 +180,11 @@ def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
             dpi=args.dpi,
         )
     except LayoutError as error:
+        # a page that does not fit ends its problems with the draft proof it wrote
         print(f"build_pdf: cannot build {shown(args.page)}:\n{error}", file=sys.stderr)
         entry = build_report.failed_entry(args.page, error)
+        if drafts := drafts_written(error):
+            entry["draft"] = build_report.outputs_of(drafts)
         written = []
     else:
         written = [p for p in (output, png, args.layout_out) if p is not None]
@@ -188,6 +202,7 @@ def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
         f"of {grid.chars} characters of {grid.em:g} pt"
     )
     print(f"check: {result.report.summary()}")
+    print(f"fitted with: {fitting(result.layout)}")
     if result.preflight is not None:
         print(result.preflight.summary())
     for warning in result.warnings:

@@ -4,6 +4,8 @@ load & validate (sources) → normalise → fonts & coverage → measure & compo
 → template → render → check → write.  Only `build` does I/O at its edges:
 it reads the page directory and writes the PDF, atomically, after the check
 has passed, so a page that fails any stage leaves nothing at the output.
+A page that does not fit leaves, beside the output, its draft proof instead:
+the best arrangement found, with its overset and holes drawn (`draft_proof`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .compose import compose_page
-from .errors import PreflightError, Problem, TimeLimitError
+from .errors import FitError, LayoutError, PreflightError, Problem, TimeLimitError
 from .model.copy import page_copy
 from .model.document import Page
 from .model.layout import Layout
 from .options import DEFAULT, OutputOptions
+from .output.paths import draft_path
 from .output.preview import png_bytes
 from .output.write import write_all
 from .render.html_to_pdf import render_pdf
@@ -48,6 +51,17 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)
     preflight: Preflight | None = None  # with --preflight or --pdfx
     warnings: tuple[Problem, ...] = ()  # of the render and the preflight: the page still built
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The draft proof of a page that does not fit: never checked, never printed."""
+
+    layout: Layout  # the best arrangement found, marked draft
+    pdf: bytes  # a plain PDF whatever the target: its overlay is RGB, and known-bad
+
+
+DRAFT_FIELD = "draft proof"  # the field of the problem that names a draft written
 
 
 def _coverage_items(page: Page, roles: dict[str, fonts.Role]):
@@ -141,7 +155,12 @@ def _build(
     roles = fonts.load_roles()
     fonts.check_coverage(_coverage_items(page, roles))
     lap("fonts")
-    layout = compose_page(page, roles)
+    try:
+        layout = compose_page(page, roles)
+    except FitError as error:
+        if error.draft is None or (output is None and png is None):
+            raise
+        raise _drafted(error, page, roles, output=output, png=png, dpi=dpi) from None
     lap("compose")
     html = render_html(page, layout, roles)
     rendered = render_pdf(html, directory, page=page, target=options.target)
@@ -167,6 +186,64 @@ def _build(
     write_all(files)
     lap("write")
     return Build(page, layout, pdf, report, timings, plant, tuple(warnings))
+
+
+def draft_proof(page: Page, layout: Layout, roles: dict[str, fonts.Role]) -> Draft:
+    """Render a draft layout (`FitError.draft`): render/templates/draft.html.j2 draws it."""
+    html = render_html(page, layout, roles)
+    return Draft(layout, render_pdf(html, page.directory, page=page, draft=True).pdf)
+
+
+def draft_of(directory: Path, layout: Layout) -> Draft:
+    """The draft proof of the page in `directory`, whose build raised FitError with `layout`."""
+    return draft_proof(normalise_page(load_page(directory)), layout, fonts.load_roles())
+
+
+def drafts_written(error: LayoutError) -> list[Path]:
+    """The draft proofs a failed build wrote, as its problems name them."""
+    return [p.file for p in error.problems if p.field == DRAFT_FIELD and p.file is not None]
+
+
+def _drafted(
+    error: FitError,
+    page: Page,
+    roles: dict[str, fonts.Role],
+    *,
+    output: Path | None,
+    png: Path | None,
+    dpi: int,
+) -> FitError:
+    """`error` again, once the draft proof is written beside the outputs, naming it.
+
+    The draft goes to `page.draft.pdf` (and `.draft.png`), never to the outputs
+    themselves, which keep what an earlier good build wrote; nor is a layout file
+    written.  A draft that cannot be drawn adds why to the error instead.
+    """
+    assert isinstance(error.draft, Layout)
+    try:
+        draft = draft_proof(page, error.draft, roles)
+    except LayoutError as failed:
+        notes = [
+            Problem(f"no draft proof: {p.message}", p.file, hint=p.hint) for p in failed.problems
+        ]
+    else:
+        files = {draft_path(output): draft.pdf} if output is not None else {}
+        if png is not None:
+            files[draft_path(png)] = png_bytes(draft.pdf, dpi=dpi)
+        write_all(files)
+        notes = [
+            Problem(
+                "the best arrangement found, its overset and holes drawn in magenta: "
+                "a proof to work from, not for print",
+                path,
+                field=DRAFT_FIELD,
+                severity="warning",
+            )
+            for path in files
+        ]
+    drafted = type(error)([*error.problems, *notes])
+    drafted.draft = error.draft
+    return drafted
 
 
 def _preflight_problems(findings: list[Finding], directory: Path) -> list[Problem]:

@@ -221,3 +221,18 @@ def test_outputs_beside_the_sources_build_again_and_again(tmp_path):
     after = digest(page)
     assert {name: after[name] for name in before} == before
     assert sorted(set(after) - set(before)) == ["layout.yaml", "out.pdf", "out.png"]
+
+
+def test_a_draft_proof_over_a_source_or_another_output_is_refused(page, tmp_path, capsys):
+    """A page that does not fit writes `page.draft.pdf` beside `-o page.pdf`: checked the same."""
+    (page / "02-story.md").rename(page / "notes.draft.md")
+    yaml = page / "page.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("02-story.md", "notes.draft.md"))
+    before = digest(page)
+    err = usage_error([str(page), "-o", str(page / "notes.md")], capsys)
+    assert f"the draft of -o {page / 'notes.draft.md'} is a source the build reads" in err
+    out = tmp_path / "out"
+    args = [str(page), "-o", str(out / "a.pdf"), "--png", str(out / "a.draft.pdf")]
+    err = usage_error(args, capsys)
+    assert "--png and the draft of -o name the same file" in err
+    assert digest(page) == before and not out.exists()

@@ -653,3 +653,28 @@ def test_type3_fonts_stencil_masks_and_bare_moves_are_not_findings():
     pdf = hand_made(b"q 40 0 0 40 0 0 cm /M Do Q", {"/XObject": {"/M": mask}})
     assert preflight(pdf, target=SCREEN).findings == []
     assert preflight(hand_made(b"0 w 10 10 m S"), target=SCREEN).findings == []
+
+
+# --- the draft proof's overlay ---------------------------------------------------------
+
+
+def test_the_draft_overlay_colour_is_an_error_whatever_the_target():
+    """styles/draft.css draws a draft's overlay in #FF00FF: no draft may pass for a page."""
+    pdf = weasy('<p style="color: #f0f">overset</p><p style="color: #f0e">near it</p>')
+    for target in (SCREEN, PDFX_4):
+        found = [f for f in preflight(pdf, target=target).errors if f.check == "draft-overlay"]
+        assert len(found) == 1, [str(f) for f in found]
+        assert str(found[0]) == (
+            "page 1: fill colour (rg) in #FF00FF: draft overlay on the page,"
+            " a draft proof is never printed (error)"
+        )
+
+
+def test_a_hatch_in_the_draft_overlay_colour_is_found_in_its_shading():
+    pdf = weasy(
+        '<div style="height: 40pt; background: repeating-linear-gradient('
+        '-45deg, #f0f 0, #f0f 0.8pt, #fff 0.8pt, #fff 5pt)"></div>'
+    )
+    found = {f.element for f in preflight(pdf).errors if f.check == "draft-overlay"}
+    assert found and all(element.startswith("shading") for element in found), found
+    assert not [f for f in preflight(weasy("<p>一页</p>")).findings if f.check == "draft-overlay"]

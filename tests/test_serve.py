@@ -207,3 +207,29 @@ def test_ctrl_c_stops_the_server_while_a_browser_listens(tmp_path):
         server.stderr.close()
     assert code == 0, err
     assert "Traceback" not in err and "ERROR" not in err
+
+
+def test_a_page_that_does_not_fit_shows_its_draft_with_the_problems_drawn(tab, page_dir, server):
+    for source in SEED.iterdir():  # the seed again: an earlier test broke an article
+        shutil.copy(source, page_dir / source.name)
+    before = proof_src(tab)
+    article = page_dir / "03-kejiju.md"
+    front, body = article.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    article.write_text(f"---\n{front}---\n" + body * 6, "utf-8")  # far too long
+    tab.wait_for_selector(".page.draft", timeout=60000)
+    assert proof_src(tab) != before  # the draft, not the last good proof
+    assert tab.inner_text(".error").startswith("DRAFT — the page does not fit.")
+    assert "03-kejiju.md" in tab.inner_text(".error")
+    overset = [t for t in tab.locator("svg .finding-text").all_text_contents() if "overset" in t]
+    assert overset, "the draft's overset is not drawn"
+    width, height = tab.eval_on_selector(".sheet img", "i => [i.naturalWidth, i.naturalHeight]")
+    assert height / width > 390 / 270  # the draft's page runs past the tabloid trim
+    pdf = tab.eval_on_selector(".pdf", "a => a.getAttribute('href')")
+    connection = http.client.HTTPConnection("127.0.0.1", server[1], timeout=10)
+    connection.request("GET", pdf)
+    response = connection.getresponse()
+    assert response.read().startswith(b"%PDF")
+    assert "draft.pdf" in response.getheader("Content-Disposition")
+    connection.close()
+    article.write_text(f"---\n{front}---\n{body}", "utf-8")
+    tab.wait_for_selector(".page:not(.draft) .error[hidden]", state="attached", timeout=60000)

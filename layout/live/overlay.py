@@ -5,15 +5,21 @@ is given a place on the page, in points from the top-left of the trim:
 the columns and baseline grid, each module with its article's figures
 (characters, lines used and available), and the findings — typography
 figures past zero, characters only a fallback font has, photos under print
-resolution — on the module or photo they concern.  Pure: a `Build` in, a
-JSON-able dict out.
+resolution — on the module or photo they concern.  A page that does not fit
+is drawn from its draft proof: its overset and its holes past the make-up
+rule are the findings.  Pure: a `Build` (or a `Draft`) in, a JSON-able dict out.
 """
 
 from __future__ import annotations
 
-from ..model.layout import Box, Layout, Module
+import io
+
+import pikepdf
+
+from ..compose import MAX_HOLE_ROWS
+from ..model.layout import Box, Layout, Module, Overset
 from ..output.preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
-from ..pipeline import Build
+from ..pipeline import Build, Draft
 from ..typeset import fonts
 
 TYPOGRAPHY = {  # figure: what it means, as the editor reads it
@@ -36,14 +42,55 @@ def box_pt(layout: Layout, box: Box) -> list[float]:
 
 
 def overlay(result: Build, roles: dict[str, fonts.Role]) -> dict:
-    layout = result.layout
+    drawn = _drawn(result.layout, result.layout.grid.page_size, roles)
+    for module, info in zip(result.layout.modules, drawn["modules"], strict=True):
+        drawn["findings"] += _typography_findings(result, module, info["box"])
+    return drawn
+
+
+def draft_overlay(draft: Draft, roles: dict[str, fonts.Role]) -> dict:
+    """The overlay of a draft proof, whose page is longer than the trim (see draft.html.j2)."""
+    layout = draft.layout
+    with pikepdf.open(io.BytesIO(draft.pdf)) as pdf:
+        left, bottom, right, top = (float(v) for v in pdf.pages[0].mediabox)
+    drawn = _drawn(layout, (right - left, top - bottom), roles)
+    for overset, below in overset_boxes(layout):
+        message = f"{len(overset.lines)} lines overset ({overset.key})"
+        drawn["findings"].append(
+            {"kind": "overset", "box": box_pt(layout, below), "message": message}
+        )
+    for hole in layout.holes:
+        if hole.box.rows > MAX_HOLE_ROWS:
+            message = f"{hole.box.rows} empty lines (over {MAX_HOLE_ROWS}) after {hole.after}"
+            drawn["findings"].append(
+                {"kind": "underfill", "box": box_pt(layout, hole.box), "message": message}
+            )
+    return drawn
+
+
+def overset_boxes(layout: Layout) -> list[tuple[Overset, Box]]:
+    """Where a draft proof draws each overset: below its module, or below the last overset
+    box drawn in its columns, a line apart (as render/templates/draft.html.j2 does)."""
+    floor: dict[int, int] = {}  # column → the first line free below the boxes drawn
+    placed = []
+    for overset in layout.overset:
+        box = overset.box
+        rows = -(-len(overset.lines) // box.columns)
+        columns = range(box.column, box.column + box.columns)
+        top = max([box.row + box.rows, *(floor.get(c, 0) for c in columns)])
+        floor.update(dict.fromkeys(columns, top + rows + 1))
+        placed.append((overset, Box(box.column, box.columns, top, rows)))
+    return placed
+
+
+def _drawn(layout: Layout, size: tuple[float, float], roles: dict[str, fonts.Role]) -> dict:
+    """The grid, the modules and what the layout alone shows wrong, on a page of `size` pt."""
     grid = layout.grid
-    width, height = grid.page_size
+    width, height = size
     modules, findings = [], []
     for module in layout.modules:
         info = _module_info(layout, module)
         modules.append(info)
-        findings += _typography_findings(result, module, info["box"])
         findings += _fallback_findings(module, roles, info["box"])
         findings += _photo_findings(layout, module)
     return {
@@ -63,14 +110,15 @@ def overlay(result: Build, roles: dict[str, fonts.Role]) -> dict:
 
 def _module_info(layout: Layout, module: Module) -> dict:
     article = module.article
-    body_rows = module.box.rows - (module.body_row - module.box.row)
+    bottom = module.box.row + module.box.rows  # a column may start lower, beside a photo
+    available = sum(bottom - module.column_row(index) for index in range(len(module.columns)))
     return {
         "file": article.file.name,
         "path": str(article.file),
         "headline": article.headline,
         "characters": sum(len(block.text) for block in article.blocks),
         "lines_used": sum(len(column) for column in module.columns),
-        "lines_available": body_rows * len(module.columns),
+        "lines_available": available,
         "box": box_pt(layout, module.box),
     }
 
@@ -111,11 +159,15 @@ def _photo_findings(layout: Layout, module: Module) -> list[dict]:
     grid = layout.grid
     found = []
     for placed in module.images:
-        width = grid.span_width(module.box.columns)
-        ppi = placed.image.width_px / (width / 72)
+        column, columns = (  # a photo narrower than its module says where it is
+            (placed.column, placed.columns)
+            if placed.columns
+            else (module.box.column, module.box.columns)
+        )
+        ppi = placed.image.width_px / (grid.span_width(columns) / 72)
         if ppi >= GOOD_PPI:
             continue
-        box = box_pt(layout, Box(module.box.column, module.box.columns, placed.row, placed.rows))
+        box = box_pt(layout, Box(column, columns, placed.row, placed.rows))
         severity = (
             f"under {MIN_PPI:g} ppi: too coarse to print"
             if ppi < MIN_PPI

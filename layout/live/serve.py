@@ -4,7 +4,9 @@ Layout editors fit a page by looking at it, again and again.  This app
 builds every page once, then rebuilds a page whenever one of its sources or
 a style is saved (watchfiles) and tells open browsers by server-sent events;
 the browser swaps the proof and its overlay in place, so zoom and scroll
-stay.  A build that fails keeps the last good proof and reports the error.
+stay.  A build that fails keeps the last good proof and reports the error;
+a page that does not fit shows its draft proof instead, the overset and the
+holes drawn on it, and its problems on the modules they name.
 
 It serves only its own three assets and, by page id, the proofs, PDFs and
 reports it made: no file system path ever comes from a request, so there is
@@ -33,17 +35,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..errors import LayoutError, SetupError
+from ..errors import FitError, LayoutError, SetupError
+from ..model.layout import Layout
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
-from ..pipeline import build
+from ..pipeline import build, draft_of
 from ..production import report as build_report
 from ..production.edition import page_name
 from ..production.watch import watch_options
 from ..render.html_to_pdf import STYLES
 from ..sources.edition import page_directories
 from ..typeset import fonts
-from .overlay import overlay
+from .overlay import draft_overlay, overlay
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -53,12 +56,16 @@ LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 @dataclass
 class PageView:
-    """One page as the browser sees it: the last good proof, and the last error if newer."""
+    """One page as the browser sees it: the last proof, and the last error if newer.
+
+    The proof is the last good build's, or the draft proof of a page that does not fit.
+    """
 
     id: str
     directory: Path
     version: int = 0  # builds, good or not
-    good: int = 0  # good builds: the proof's version
+    shown: int = 0  # proofs made, good or draft: the proof's version
+    draft: bool = False  # the proof is a draft: the page does not fit
     png: bytes | None = None
     pdf: bytes | None = None
     report: bytes | None = None
@@ -71,13 +78,19 @@ class PageView:
             "id": self.id,
             "directory": str(self.directory),
             "version": self.version,
-            "proof": f"/proof/{self.id}.png?v={self.good}" if self.png else None,
+            "proof": f"/proof/{self.id}.png?v={self.shown}" if self.png else None,
             "pdf": f"/pdf/{self.id}.pdf" if self.pdf else None,
             "report": f"/report/{self.id}.json" if self.report else None,
             "overlay": self.overlay,
             "error": self.error,
             "problems": self.problems,
+            "draft": self.draft,
         }
+
+    @property
+    def name(self) -> str:
+        """The file name a download of the proof gets, less its suffix."""
+        return f"{self.id}.draft" if self.draft else self.id
 
 
 class Preview:
@@ -114,15 +127,30 @@ class Preview:
                     {"file": p.file.name if p.file else None, "message": str(p)}
                     for p in error.problems
                 ]
+                if isinstance(error, FitError) and isinstance(error.draft, Layout):
+                    self.show_draft(page, error, error.draft)
             else:
                 entry = build_report.built_entry(page.directory, result, [])
                 page.png = png_bytes(result.pdf, dpi=PROOF_DPI)
                 page.pdf = result.pdf
                 page.report = build_report.report_bytes([entry])
                 page.overlay = overlay(result, fonts.load_roles())
-                page.error, page.problems = None, []
-                page.good += 1
+                page.error, page.problems, page.draft = None, [], False
+                page.shown += 1
             page.version += 1
+
+    def show_draft(self, page: PageView, error: FitError, layout: Layout) -> None:
+        """Show the draft proof of a page that does not fit; if it cannot be drawn, the last."""
+        try:
+            draft = draft_of(page.directory, layout)
+        except LayoutError:
+            return  # the error already says what is wrong with the page
+        page.png = png_bytes(draft.pdf, dpi=PROOF_DPI)
+        page.pdf = draft.pdf
+        page.report = build_report.report_bytes([build_report.failed_entry(page.directory, error)])
+        page.overlay = draft_overlay(draft, fonts.load_roles())
+        page.draft = True
+        page.shown += 1
 
 
 def allowed_hosts(host: str) -> list[str]:
@@ -193,7 +221,7 @@ def create_app(
                 return Response("not found", 404)
             headers = {"Cache-Control": "no-store"}
             if kind != "proof":
-                headers["Content-Disposition"] = f'attachment; filename="{page.id}.{kind}"'
+                headers["Content-Disposition"] = f'attachment; filename="{page.name}.{kind}"'
             return Response(data, media_type=media, headers=headers)
 
         return endpoint

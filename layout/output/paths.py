@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ..errors import LayoutError, shown
-from ..model.copy import PAGE_FILE
+from ..model.copy import PAGE_FILE, page_articles
 from ..sources.edition import EDITION_FILE, load_edition
 from ..sources.page import load_page
 from .write import written_path
@@ -22,16 +22,31 @@ from .write import written_path
 Outputs = Mapping[str, Path | None]  # option → the path it names, if given
 
 
+def draft_path(path: Path) -> Path:
+    """Where the draft proof of a page that does not fit goes: `page.pdf` → `page.draft.pdf`."""
+    return path.with_name(f"{path.stem}.draft{path.suffix}")
+
+
+def with_drafts(outputs: Outputs) -> dict[str, Path | None]:
+    """`outputs` and the draft beside the PDF (-o) and the PNG (--png), checked like any."""
+    drafts = {
+        f"the draft of {option}": draft_path(path)
+        for option in ("-o", "--png")
+        if (path := outputs.get(option)) is not None
+    }
+    return {**outputs, **drafts}
+
+
 def page_sources(directory: Path, layout: Path | None = None) -> frozenset[Path]:
-    """The files a page build reads, through links: page.yaml, its articles and photos,
-    the layout file.  A page that does not load names only page.yaml: its build stops
-    at loading, before anything is written."""
+    """The files a page build reads, through links: page.yaml, its articles and fillers
+    and their photos, the layout file.  A page that does not load names only page.yaml:
+    its build stops at loading, before anything is written."""
     files = {directory / PAGE_FILE, *([layout] if layout else [])}
     try:
         page = load_page(directory)
     except LayoutError:
         page = None
-    for article in page.articles if page else ():
+    for article in page_articles(page) if page else ():
         files |= {article.file, *(image.path for image in article.images)}
     return frozenset(written_path(f) for f in files)
 

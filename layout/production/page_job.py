@@ -131,13 +131,15 @@ def build_page(
 ) -> PageOutcome:
     """Typeset the page, write its outputs and store it under `key` (if the job has a cache)."""
     # Imported here: WeasyPrint takes a second to import, and a cached page needs none of it.
-    from ..pipeline import build  # noqa: PLC0415
+    from ..pipeline import build, drafts_written  # noqa: PLC0415
 
     started = clock()
     try:
         result = build(job.directory, job.pdf, options=job.output, clock=clock)
     except LayoutError as error:
         entry = build_report.failed_entry(job.directory, error)
+        if drafts := drafts_written(error):  # a page that does not fit: beside its PDF
+            entry["draft"] = build_report.outputs_of(drafts)
         seconds = clock() - started
         return PageOutcome(job.directory, "failed", entry, None, seconds, str(error))
     marks = marks_of(result)

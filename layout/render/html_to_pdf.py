@@ -24,12 +24,14 @@ from ..model.document import Page
 from ..options import PDFA, SCREEN, Target
 from ..output import archive, pdfx
 from ..typeset.fonts import require_fast_subsetting
+from . import tags
 from .fetch import PageFetcher, RefusedReferenceError
 
 ROOT = PROJECT
 STYLES = ROOT / "styles"
 STYLESHEETS = ("base.css", "paper.css")
 PRINT_STYLESHEET = "print.css"  # added for PDF/X
+DRAFT_STYLESHEET = "draft.css"  # added for a draft proof (render/templates/draft.html.j2)
 LOG_HINT = "a bug in the typesetter's styles or templates, or a file it could not read"
 
 
@@ -40,17 +42,18 @@ class Rendered:
 
 
 def render_pdf(
-    html: str, base: Path, *, page: Page | None = None, target: Target = SCREEN
+    html: str, base: Path, *, page: Page | None = None, target: Target = SCREEN, draft: bool = False
 ) -> Rendered:
     """The PDF of one page; `base` (the page directory) resolves its references.
 
     `target` PDF/A makes the archival PDF/A-3b of `page` (see archive.py); a
     printing target the print plant's PDF/X (see pdfx.py and styles/print.css).
+    A `draft` (the HTML of a layout marked draft) adds the overlay's styles/draft.css.
     """
     require_fast_subsetting()
     with weasyprint_records() as records:
         try:
-            pdf = _render(html, base, page, target)
+            pdf = _render(html, base, page, target, draft)
         except RefusedReferenceError as refused:
             raise SourceError(
                 Problem(
@@ -98,12 +101,16 @@ def weasyprint_records() -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def _render(html: str, base: Path, page: Page | None, target: Target) -> bytes:
+def _render(html: str, base: Path, page: Page | None, target: Target, draft: bool) -> bytes:
     printing = target.printing
     roots = [Path(base), STYLES, ROOT / "fonts"] + ([pdfx.PROFILE] if printing else [])
     fetcher = PageFetcher(*roots, photos=pdfx.cmyk_photo if printing else None)
     profiles: dict = {}  # filled by @color-profile rules; WeasyPrint takes the output intent here
-    names = STYLESHEETS + ((PRINT_STYLESHEET,) if printing else ())
+    names = (
+        STYLESHEETS
+        + ((PRINT_STYLESHEET,) if printing else ())
+        + ((DRAFT_STYLESHEET,) if draft else ())
+    )
     options = pdfx.pdf_options(target) if printing else {}
     stylesheets = [
         weasyprint.CSS(filename=STYLES / name, url_fetcher=fetcher, color_profiles=profiles)
@@ -119,6 +126,7 @@ def _render(html: str, base: Path, page: Page | None, target: Target) -> bytes:
         stylesheets=stylesheets, color_profiles=profiles, **options
     )
     if target == PDFA and page is not None:
+        tags.install()  # a pull quote is tagged Aside (render/tags.py)
         options = archive.pdf_options(page)
         archive.add_xmp(document.metadata, page)
     elif printing and page is not None:

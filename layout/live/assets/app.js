@@ -4,6 +4,8 @@
 const SVG = "http://www.w3.org/2000/svg";
 const state = { zoom: 1, pages: {} };
 const pagesEl = document.getElementById("pages");
+const DRAFT_NOTE = "DRAFT — the page does not fit. The proof is the best arrangement found, " +
+  "its overset lines and holes drawn in magenta: not for print.\n\n";
 
 function svgEl(name, attrs, text) {
   const el = document.createElementNS(SVG, name);
@@ -81,7 +83,8 @@ function showInfo(page, m) {
 function render(page) {
   const el = pageElement(page);
   const previous = state.pages[page.id];
-  // A failed build keeps the last good proof and overlay; its problems are drawn on the modules they name.
+  // A failed build keeps the last good proof and overlay, or shows the draft proof of a page that
+  // does not fit with its overlay; either way its problems are drawn on the modules they name.
   if (!page.overlay && previous) page.overlay = previous.overlay;
   page.stale = [];
   if (page.error && page.overlay) {
@@ -96,7 +99,8 @@ function render(page) {
   el.querySelector(".report").href = page.report || "#";
   const error = el.querySelector(".error");
   error.hidden = !page.error;
-  error.textContent = page.error || "";
+  error.textContent = (page.draft ? DRAFT_NOTE : "") + (page.error || "");
+  el.classList.toggle("draft", Boolean(page.draft));
   const sheet = el.querySelector(".sheet");
   if (page.overlay) {
     const [w, h] = page.overlay.page;

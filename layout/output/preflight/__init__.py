@@ -35,9 +35,13 @@ The checks (`Finding.check`):
   draws every CSS border and rule as a filled shape, never a stroke, a filled
   rectangle or rectangle frame (the `re re f*` of a border) thinner than that.
 
-Not looked for: overset.  The composer finds it before a PDF exists and the
-build refuses overset copy (`compose.FitError`), so no PDF that reaches the
-preflight can have any.  Also not covered: annotations, soft-mask groups
+- draft-overlay (whatever the target): a colour operator or a shading's end in
+  RGB #FF00FF, the overlay colour of a draft proof (styles/draft.css), which
+  draws a page that does not fit with its overset and holes; a draft never passes.
+
+Not looked for: overset itself.  The composer finds it before a PDF exists and
+the build refuses overset copy (`compose.FitError`), writing at most a draft
+proof, which the draft-overlay check rejects.  Also not covered: annotations, soft-mask groups
 (they are not printed), Type3 glyph procedures, the ink of mesh shadings and
 of Indexed images, and whether a transparency group is allowed (PDF/X-1a has
 none).

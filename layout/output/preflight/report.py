@@ -17,6 +17,7 @@ MESSAGES = {
     "total-ink": "{element} at {value}: over {limit}",
     "small-text": "{element} at {value}: under {limit}",
     "hairline": "{element} of width {value}: under {limit}",
+    "draft-overlay": "{element} in {value}: draft overlay on the page, a draft proof is {limit}",
 }
 
 

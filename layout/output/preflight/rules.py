@@ -7,6 +7,7 @@ size, width, colour and pixels, is the walker's to say.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pikepdf
@@ -42,6 +43,9 @@ GOOD_PPI = 200.0  # warning under
 MIN_TEXT = 6.0  # pt
 MIN_LINE = 0.1  # pt
 DECORATION_PX = 16  # images narrower or shorter than this are not photos
+# styles/draft.css's overlay colour, #FF00FF: only a draft proof draws it, never a page
+DRAFT_OVERLAY = (1.0, 0.0, 1.0)
+DRAFT_FINDING = ("#FF00FF", "never printed")  # value, limit
 SET_BY_SPACE = {"sc": "cs", "scn": "cs", "SC": "CS", "SCN": "CS"}  # cs then scn: one colour
 
 
@@ -180,6 +184,8 @@ class PlantRules:
         self.colour(f"{side} colour ({SET_BY_SPACE.get(used.op, used.op)}){used.where}", used.space)
         if used.values is None:
             return
+        if _draft_overlay(used.space, used.values):
+            self.add("draft-overlay", f"{side} colour ({used.op}){used.where}", *DRAFT_FINDING)
         ink = total_ink(used.space, used.values)
         if ink is not None:
             shown = " ".join(num(v) for v in used.values)
@@ -191,6 +197,9 @@ class PlantRules:
         )
         element = label + shading.where
         self.colour(element, shading.space)
+        ends = function_ends(shading.function) if shading.function is not None else []
+        if any(_draft_overlay(shading.space, end) for end in ends):
+            self.add("draft-overlay", element, *DRAFT_FINDING)
         if shading.function is not None and self.target is not None:
             inks = [total_ink(shading.space, end) for end in function_ends(shading.function)]
             self.ink(element, max((i for i in inks if i is not None), default=None))
@@ -235,6 +244,15 @@ class PlantRules:
             highest, share = found
             shown = num(share) if share >= 0.01 else "<0.01"  # a few JPEG-noise pixels
             self.ink(element, highest, f" on {shown} % of pixels")
+
+
+def _draft_overlay(space: Space, values: Sequence[float]) -> bool:
+    """Whether a colour is the draft proof's overlay, in whichever target: never printed."""
+    return (
+        space.family == "rgb"
+        and len(values) == 3
+        and all(abs(v - d) < 0.002 for v, d in zip(values, DRAFT_OVERLAY, strict=True))
+    )
 
 
 def _colour_problem(space: Space, target: Target | None) -> tuple[str, str] | None:
