@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from layout.compose import compose
 from layout.errors import CheckError
-from layout.model.document import Page
+from layout.model.copy import HEAD_ROLES
+from layout.model.document import Page, Slot
 from layout.model.grid import Grid
 from layout.model.layout import Layout, PullQuote
 from layout.pipeline import build
@@ -82,15 +84,26 @@ def with_headline(source: Page, number: int, headline: str) -> Page:
 
 @pytest.fixture(scope="module")
 def pocket_park(roles, typesetter):
-    """A page whose first article, set two columns wide, has the headline of issue 16."""
-    return composed(roles, typesetter, with_headline(page([600, 450, 540, 650, 700]), 0, HEADLINE))
+    """A page whose second article has the headline of issue 16, pinned in a 2-column
+    module the height of its two-line headline at 24 pt (lines 20–43, columns 4–5)."""
+    source = with_headline(page([600, 450, 540, 650, 700]), 1, HEADLINE)
+    pinned = replace(source.articles[1], slot=Slot(4, 2, 20, 24, Path("01.md"), 1))
+    source = replace(source, articles=(source.articles[0], pinned, *source.articles[2:]))
+    return composed(roles, typesetter, source)
+
+
+def broken(layout):
+    """The module with the headline of issue 16, broken over two lines."""
+    module = next(m for m in layout.modules if m.article.headline == HEADLINE)
+    headline = next(h for h in module.headings if h.role == HEAD_ROLES["headline"])
+    assert module.box.columns == 2 and len(headline.lines) == 2
+    return module
 
 
 @pytest.mark.slow
 def test_the_headline_of_issue_16_prints_by_the_rules(pocket_park):
     source, layout, pdf = pocket_park
-    module = next(m for m in layout.modules if m.article.headline == HEADLINE)
-    assert module.box.columns == 2 and len(module.headings[0].lines) == 2
+    module = broken(layout)
     report = check_pdf(pdf, source, layout)
     figures = report.typography[module.article.file.name]
     assert figures.display_lines == sum(len(h.lines) for h in module.headings)
@@ -108,9 +121,11 @@ def test_the_headline_of_issue_16_prints_by_the_rules(pocket_park):
 @pytest.mark.slow
 def test_a_headline_broken_before_its_closing_quote_fails_the_check(roles, pocket_park):
     source, layout, _ = pocket_park
-    module = next(m for m in layout.modules if m.article.headline == HEADLINE)
-    bad = replace(module.headings[0], lines=("城中“口袋公园", "”装下居民幸福感"))
-    module = replace(module, headings=(bad, *module.headings[1:]))
+    module = broken(layout)
+    index = next(i for i, h in enumerate(module.headings) if h.role == HEAD_ROLES["headline"])
+    bad = replace(module.headings[index], lines=("城中“口袋公园", "”装下居民幸福感"))
+    headings = (*module.headings[:index], bad, *module.headings[index + 1 :])
+    module = replace(module, headings=headings)
     modules = tuple(module if m.article == module.article else m for m in layout.modules)
     layout = replace(layout, modules=modules)
     pdf = render_pdf(render_html(source, layout, roles), source.directory).pdf

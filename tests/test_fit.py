@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import build_pdf
@@ -263,3 +263,43 @@ def test_two_readers_letters_build_with_fillers_or_say_how_much_copy_is_missing(
     assert code == 1 and not output.exists() and (tmp_path / "page.draft.pdf").exists()
     missing = re.search(r"add about (\d+) characters of copy", err)
     assert missing and int(missing.group(1)) > 0, err
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # a page takes a second: no shrinking
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    lengths=st.lists(st.integers(150, 900), min_size=2, max_size=5),
+    fillers=st.lists(st.integers(40, 300), min_size=1, max_size=6),
+)
+def test_a_filler_is_never_placed_twice_and_only_at_a_strip_foot(roles, lengths, fillers):
+    briefs = tuple(
+        replace(article(20 + n, length), slug=f"brief{n}", file=Path(f"brief{n}.md"))
+        for n, length in enumerate(fillers)
+    )
+    source = replace(page(lengths), fillers=briefs)
+    try:
+        layout = compose_page(source, roles)
+    except FitError as error:
+        layout = error.draft
+        if layout is None:
+            return
+    used = [m.article.slug for m in layout.modules if m.filler]
+    assert len(used) == len(set(used)) and set(used) <= {b.slug for b in briefs}
+    assert {m.article.slug for m in layout.modules if not m.filler} <= {
+        a.slug for a in source.articles
+    }
+    foot = layout.credits.row if layout.credits else layout.grid.rows
+    for module in (m for m in layout.modules if m.filler and not layout.draft):
+        # only at the foot of a strip, in lines that would otherwise be a hole
+        below = [
+            m
+            for m in layout.modules
+            if m.box.column == module.box.column and m.box.row > module.box.row
+        ]
+        assert all(m.filler for m in below)
+        last = max([module, *below], key=lambda m: m.box.row)
+        assert foot - (last.box.row + last.box.rows) <= MAX_HOLE_ROWS

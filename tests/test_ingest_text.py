@@ -111,3 +111,15 @@ def test_without_format_the_import_leaves_the_format_to_the_composer(tmp_path):
 def test_a_format_given_on_the_command_line_is_written(imported):
     assert "format: tabloid\n" in (imported / "page.yaml").read_text(encoding="utf-8")
     assert load_page(imported).format == "tabloid"
+
+
+@pytest.mark.slow
+def test_the_seed_text_imported_without_a_format_builds(tmp_path, capsys):
+    """The issue's commands as a new user types them: import, then build, no --format."""
+    page = tmp_path / "X"
+    args = ["import", "text", str(SEED_TEXT), "-o", str(page), "--date", "2024-03-26"]
+    assert build_pdf.main([*args, "--page", "5"]) == 0
+    capsys.readouterr()
+    assert build_pdf.main([str(page), "-o", str(tmp_path / "X.pdf")]) == 0
+    out = capsys.readouterr().out
+    assert "grid: tabloid" in out and "format" in out.split("fitted with:")[1].splitlines()[0]

@@ -24,6 +24,7 @@ TOMBSTONE_SIZE_STEP = 4.0  # pt
 # A page of articles stacked across the full width reads as a list, not a page: every
 # full-width article after the first costs this (a few headline points, far below a hole).
 BAND_COST = 6.0
+FILLER_COST = 10.0  # a 补白 item placed: the page reads better without one, if it can
 
 
 @dataclass
@@ -235,6 +236,7 @@ def _with_fillers(
         if key in out.fillers or not extra.fits:
             continue
         tried = fill([*items, extra], room.rows, frame.stacks)
+        tried = Fill(tried.rows, tried.hole, tried.cost + FILLER_COST)
         if tried.overflow == 0 and tried.underfill < chosen.underfill:
             items, chosen = [*items, extra], tried
             out.fillers.append(key)
