@@ -303,3 +303,31 @@ def test_a_filler_is_never_placed_twice_and_only_at_a_strip_foot(roles, lengths,
         assert all(m.filler for m in below)
         last = max([module, *below], key=lambda m: m.box.row)
         assert foot - (last.box.row + last.box.rows) <= MAX_HOLE_ROWS
+
+
+def _with_briefs(directory: Path, count: int = 4) -> list[str]:
+    """Add `count` 补白 files to a page directory and its `fillers:` list; their names."""
+    names = []
+    for number in range(count):
+        body = "市民文化节将于本周六在市图书馆开幕，届时将举办书画展、读书会等活动。" * (number + 1)
+        text = f"---\nheadline: 简讯{number}\n---\n\n{body}\n"
+        (directory / f"brief{number}.md").write_text(text, encoding="utf-8")
+        names.append(f"brief{number}.md")
+    yaml = (directory / "page.yaml").read_text(encoding="utf-8")
+    yaml += f"fillers: [{', '.join(names)}]\n"
+    (directory / "page.yaml").write_text(yaml, encoding="utf-8")
+    return names
+
+
+@pytest.mark.slow
+def test_a_page_with_fillers_rebuilds_from_its_layout_file_byte_identical(tmp_path, capsys):
+    directory = write_page(
+        tmp_path / "page", [Spec(n) for n in (800, 600, 400)], seed=3, lede=False
+    )
+    _with_briefs(directory)
+    first, layout = tmp_path / "first.pdf", tmp_path / "layout.yaml"
+    assert build_pdf.main([str(directory), "-o", str(first), "--layout-out", str(layout)]) == 0
+    assert "filler brief" in capsys.readouterr().out  # the fillers are placed, and pinned
+    again = tmp_path / "again.pdf"
+    assert build_pdf.main([str(directory), "-o", str(again), "--layout", str(layout), "-q"]) == 0
+    assert again.read_bytes() == first.read_bytes()

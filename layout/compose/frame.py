@@ -8,6 +8,8 @@ them, and measures each item at most once however often it is asked.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model.document import Page
 from ..model.grid import Grid
 from ..typeset.measure import Typesetter
@@ -39,7 +41,7 @@ class Frame:
         self.priority = {a.slug: i for i, a in enumerate(self.articles.values())} | {
             key: len(self.articles) + i for i, key in enumerate(self.fillers)
         }
-        self.sized: dict[tuple[str, int, float | None], Sized] = {}
+        self.sized: dict[tuple[str, int, float | str | None], Sized] = {}
         self.stacks: dict = {}  # stacking.fill's answers, keyed by these items' identity
         self.pins = pins(self)
 
@@ -48,14 +50,30 @@ class Frame:
         if (key, columns, cap) not in self.sized:
             if key == "lede":
                 sized = lede_sized(self.page.lede, columns, self.ts)
-            elif key in self.fillers:
+            elif key in self.placed_fillers:  # waiting for a hole, or pinned by a layout file
                 limit = min(cap or FILLER_HEADLINE_PT, FILLER_HEADLINE_PT)
-                sized = article_sized(self.fillers[key], columns, self.ts, False, limit)
-                sized.key = key  # an article's key is its slug, a filler's is marked
+                filler = self.fillers.get(key) or self.articles[key]
+                sized = article_sized(filler, columns, self.ts, False, limit)
+                sized.key = key  # an article's key is its slug, a waiting filler's is marked
             else:
                 sized = article_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
             self.sized[key, columns, cap] = sized
         return self.sized[key, columns, cap]
+
+    def largest(self, key: str, columns: int) -> Sized:
+        """`key` at `columns` in only the heights that keep its largest headline: the
+        lead beside a wider module stands out by its headline, whatever else moves."""
+        if (key, columns, "largest") not in self.sized:
+            sized = self.size(key, columns)
+            costs = {
+                rows: cost
+                for rows, cost in sized.costs.items()
+                if sized.headline_at(rows)[1] >= sized.headline_pt
+            }
+            self.sized[key, columns, "largest"] = replace(
+                sized, costs=costs or sized.costs, fits=sized.fits and bool(costs)
+            )
+        return self.sized[key, columns, "largest"]
 
     def name(self, key: str) -> str:
         """An item as the editor knows it: an article by its file's name, else the key itself."""

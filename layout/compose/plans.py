@@ -108,7 +108,9 @@ def _tops(frame: Frame) -> list[tuple[str, ...]]:
     full = {k for k, box in frame.pins.items() if box.columns == frame.grid.columns}
     for key in sorted(full - {"lede", frame.lead}, key=frame.priority.__getitem__):
         tops.append((key,))
-    return [top for top in tops if full <= set(top)]
+    # a full-width pin not in the band under the banner stands in a full-width strip,
+    # which the pins' spans check in `plans` (several full-width modules stacked)
+    return tops
 
 
 def _packed(frame: Frame, keys: list[str], widths: tuple[int, ...]) -> tuple[str, ...]:

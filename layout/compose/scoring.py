@@ -40,6 +40,7 @@ class Outcome:
     placed: list[tuple[str, Box]] = field(default_factory=list)
     holes: list[Hole] = field(default_factory=list)
     caps: dict[str, float] = field(default_factory=dict)
+    lead_largest: bool = False  # the lead stands out by its headline, not its width
     butting: list[tuple[tuple[float, float, str], tuple[float, float, str]]] = field(
         default_factory=list
     )
@@ -69,7 +70,10 @@ class Outcome:
         return (self.overflow, self.tombstones, self.underfill, self.cost)
 
     def item(self, frame: Frame, key: str, columns: int) -> Sized:
-        """`key` measured at `columns`, its headline under this plan's cap if it has one."""
+        """`key` measured at `columns`, its headline under this plan's cap if it has one;
+        the lead at its largest headline where it is not the widest module."""
+        if key == frame.lead and self.lead_largest:
+            return frame.largest(key, columns)
         return frame.size(key, columns, self.caps.get(key))
 
 
@@ -80,19 +84,11 @@ def evaluate(
     better than `bound` (a rank only grows as the strips are measured)."""
     if not _follows_rules(frame, plan):
         return None
-    out = Outcome(plan, detail)
+    out = Outcome(plan, detail, lead_largest=not _lead_widest(frame, plan))
     columns = frame.grid.columns
-    row = frame.banner_rows
-    for key in plan.top:
-        item = out.item(frame, key, columns)
-        if not item.fits:
-            return None
-        pin = frame.pins.get(key)
-        if pin is not None and (pin.row, pin.columns) != (row, columns):
-            return None
-        rows = pin.rows if pin else item.min_rows
-        _stack(frame, out, [item], Box(0, columns, row, rows))
-        row += rows + 1  # and a rule under it
+    row = _band(frame, out)
+    if row is None:
+        return None
     tops = []
     column = 0
     for position, (width, keys) in enumerate(plan.strips):
@@ -117,6 +113,21 @@ def evaluate(
     ]
     out.cost += BAND_COST * max(0, len(bands) - 1)
     return out
+
+
+def _band(frame: Frame, out: Outcome) -> int | None:
+    """Set the full-width items under the banner; the row below them, or None if one
+    cannot stand there."""
+    columns, row = frame.grid.columns, frame.banner_rows
+    for key in out.plan.top:
+        item = out.item(frame, key, columns)
+        pin = frame.pins.get(key)
+        if not item.fits or (pin is not None and (pin.row, pin.columns) != (row, columns)):
+            return None
+        rows = pin.rows if pin else item.min_rows
+        _stack(frame, out, [item], Box(0, columns, row, rows))
+        row += rows + 1  # and a rule under it
+    return row
 
 
 def detailed(frame: Frame, plan: Plan) -> Outcome:
@@ -144,14 +155,24 @@ def _follows_rules(frame: Frame, plan: Plan) -> bool:
     return True
 
 
-def _lead_stands_out(frame: Frame, plan: Plan) -> bool:
-    """The lead has the widest module or the largest headline of the page."""
+def _widths(frame: Frame, plan: Plan) -> dict[str, int]:
     widths = {k: w for w, keys in plan.strips for k in keys if k != "lede"}
     widths.update((k, frame.grid.columns) for k in plan.top if k != "lede")
-    lead_width = widths.pop(frame.lead)
-    if not widths or lead_width >= max(widths.values()):
+    return widths
+
+
+def _lead_widest(frame: Frame, plan: Plan) -> bool:
+    widths = _widths(frame, plan)
+    return widths[frame.lead] >= max(widths.values())
+
+
+def _lead_stands_out(frame: Frame, plan: Plan) -> bool:
+    """The lead has the widest module or can have the largest headline of the page
+    (whether it does depends on the variants chosen: `_lead_largest`)."""
+    if _lead_widest(frame, plan):
         return True
-    lead_pt = frame.size(frame.lead, lead_width).headline_pt
+    widths = _widths(frame, plan)
+    lead_pt = frame.size(frame.lead, widths.pop(frame.lead)).headline_pt
     return all(lead_pt >= frame.size(k, w).headline_pt for k, w in widths.items())
 
 

@@ -42,8 +42,9 @@ MAX_EMPTY_LINES = 2  # beside a narrow photo the last column may end this much s
 QUOTE_SIZES = (14.0, 12.0)
 QUOTE_MAX_LINES = 4
 
-# What each lever costs, in the units of a headline point: cheap levers first,
-# so a page that fits without them is set as it was before they existed.
+# What each lever costs, in headline points (a headline a point smaller costs 1):
+# air and crop are nearly free, a narrower photo or a quote is a real change to the
+# module, a short body column or a word broken across headline lines reads badly.
 CROP_COST = 0.2  # per line a photo is cropped from its natural height
 NARROW_COST = 3.0  # photos narrower than their module, the body beside them
 CAPTION_LINE_COST = 1.0  # a caption given one more line
