@@ -383,6 +383,8 @@ class _Levers:
         """(longest text column, rows under the head) with the figure over `figure`
         columns, or None where the text would leave a column nearly empty beside it."""
         if figure == self.columns:
+            if len(self.body) < self.columns:
+                return None  # a text column would stand empty
             return self.full_rows, figure_rows + self.full_rows
         if (figure, figure_rows) not in self.poured:
             offsets = [0] * (self.columns - figure) + [figure_rows] * figure
