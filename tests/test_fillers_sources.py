@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from layout.errors import Problem, SourceError
+from layout.errors import SourceError
 from layout.model.copy import page_copy
 from layout.options import DEFAULT
 from layout.output.archive import attachments
@@ -19,6 +19,7 @@ from layout.sources.edition import load_edition
 from layout.sources.layout_file import load_layout
 from layout.sources.page import load_page
 from tests.conftest import SEED
+from tests.test_sources import only_problem, problems_of
 
 PAGE = """\
 paper: 包头日报
@@ -62,18 +63,6 @@ def write_page(root: Path, page: str = PAGE, files: dict[str, str] | None = None
         (root / name).write_text(text, encoding="utf-8")
     PILImage.new("RGB", (40, 30), (200, 120, 40)).save(root / "fillers" / "letter.jpg", "JPEG")
     return root
-
-
-def problems_of(directory: Path) -> list[Problem]:
-    with pytest.raises(SourceError) as raised:
-        load_page(directory)
-    return raised.value.problems
-
-
-def only_problem(directory: Path) -> Problem:
-    problems = problems_of(directory)
-    assert len(problems) == 1, "\n".join(map(str, problems))
-    return problems[0]
 
 
 # --- Fillers load as articles, kept apart from the page's articles.
