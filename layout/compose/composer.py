@@ -101,7 +101,7 @@ def _compose_format(page: Page, name: str, roles: dict[str, Role]) -> Layout:
 
 def _best(frame: Frame) -> Outcome:
     """The best-ranked plan, or the error that says why even it will not do; the
-    error carries the draft of that plan (see `_draft`)."""
+    error carries that plan placed as a draft (`_place`)."""
     cuts: Changes = {}
     additions: Changes = {}
     best: Outcome | None = None

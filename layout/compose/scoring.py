@@ -45,7 +45,7 @@ class Outcome:
         default_factory=list
     )
     fillers: list[str] = field(default_factory=list)  # filler keys placed, each once
-    # on a draft: (key, the box it was given, its columns) where its lines ran out of room
+    # on a draft: (key, the box it was given) of each item whose lines ran out of room
     short_boxes: list[tuple[str, Box]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

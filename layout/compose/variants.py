@@ -21,7 +21,7 @@ from ..model.copy import CAPTION_ROLE, HEAD_ROLES, PULLQUOTE_ROLE
 from ..model.document import Article, Image
 from ..model.layout import Box, Module, PlacedImage, PullQuote
 from ..typeset.measure import BodyRow, Heading, Typesetter
-from .columns import fill_columns, poured_height
+from .columns import balance, fill_columns, poured_height
 from .sizes import (
     AIR_COST,
     BYLINE_PT,
@@ -257,7 +257,7 @@ def article_sized(
     width = grid.span_width(columns)
     heads = head_options(article, ts, width, lead, cap)
     body = ts.body(article.blocks)
-    full_rows = max(len(c) for c in fill_columns(body, [len(body)] * columns, balanced=True)[0])
+    full_rows = max(len(c) for c in balance(body, columns))
     largest = max((h.headings[_headline_index(h)].size for h in heads), default=0.0)
     variants: dict[int, Variant] = {}
     for variant in _Levers(article, columns, ts, body, full_rows).variants(heads):
