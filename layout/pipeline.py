@@ -14,20 +14,22 @@ import contextlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .compose import compose_page
+from .compose.jumps import continuations, linked, unmade
 from .errors import FitError, LayoutError, PreflightError, Problem, TimeLimitError
 from .model.copy import page_copy
-from .model.document import Page
+from .model.document import Continuation, Page
 from .model.layout import Layout
 from .options import DEFAULT, OutputOptions
 from .output.paths import draft_path
 from .output.preview import png_bytes
 from .output.write import write_all
+from .render.adart import ad_names
 from .render.html_to_pdf import render_pdf
 from .render.template import masthead_copy, render_html
 from .sources.layout_file import dump_layout, load_layout
@@ -51,6 +53,7 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)
     preflight: Preflight | None = None  # with --preflight or --pdfx
     warnings: tuple[Problem, ...] = ()  # of the render and the preflight: the page still built
+    continuations: tuple[Continuation, ...] = ()  # rests of jumped articles, for their pages
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ def build(
     layout_out: Path | None = None,
     png: Path | None = None,
     dpi: int = 100,
+    jumps: Mapping[str, int] | None = None,
+    continued: Sequence[Continuation] = (),
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
@@ -112,7 +117,9 @@ def build(
     may take (see `time_limit`); a preflight error or the time running out stops the
     build before anything is written.  `layout_in` pins the modules a layout file
     gives; `layout_out` receives the layout chosen and `png` a preview at `dpi`,
-    written with the PDF: all of them, or none.
+    written with the PDF: all of them, or none.  In an edition, `jumps` gives the
+    page each jumping article (by slug) runs on, and `continued` the rests that run
+    on here (`compose/jumps.py`); the rests this page sends on are in the Build.
     """
     with time_limit(options.time_limit, directory):
         return _build(
@@ -124,6 +131,8 @@ def build(
             layout_out=layout_out,
             png=png,
             dpi=dpi,
+            jumps=jumps or {},
+            continued=continued,
         )
 
 
@@ -137,6 +146,8 @@ def _build(
     layout_out: Path | None,
     png: Path | None,
     dpi: int,
+    jumps: Mapping[str, int],
+    continued: Sequence[Continuation],
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -147,10 +158,11 @@ def _build(
         timings[stage] = now - started
         started = now
 
-    page = load_page(directory)
+    page = linked(load_page(directory), jumps, continued)
     if layout_in is not None:
         page = load_layout(layout_in, page)
     page = normalise_page(page)
+    warnings: list[Problem] = unmade(page)
     lap("load")
     roles = fonts.load_roles()
     fonts.check_coverage(_coverage_items(page, roles))
@@ -158,13 +170,15 @@ def _build(
     try:
         layout = compose_page(page, roles)
     except FitError as error:
+        error.problems += [replace(w, severity="error") for w in warnings]
         if error.draft is None or (output is None and png is None):
             raise
         raise _drafted(error, page, roles, output=output, png=png, dpi=dpi) from None
     lap("compose")
     html = render_html(page, layout, roles)
-    rendered = render_pdf(html, directory, page=page, target=options.target)
-    pdf, warnings = rendered.pdf, list(rendered.warnings)
+    rendered = render_pdf(html, directory, page=page, target=options.target, ads=layout.ads)
+    pdf = rendered.pdf
+    warnings += rendered.warnings
     lap("render")
     report = check_pdf(pdf, page, layout)
     lap("check")
@@ -173,7 +187,9 @@ def _build(
         # numpy and the walker cost 0.2 s to import; most builds are not preflighted
         from .output.preflight import preflight  # noqa: PLC0415
 
-        plant = preflight(pdf, options.target, ink_limit=options.ink_limit)
+        plant = preflight(
+            pdf, options.target, ink_limit=options.ink_limit, ads=ad_names(layout.ads)
+        )
         if plant.errors:
             raise PreflightError(_preflight_problems(plant.errors, directory))
         warnings += _preflight_problems(plant.warnings, directory)
@@ -185,13 +201,16 @@ def _build(
         files[layout_out] = dump_layout(layout).encode()
     write_all(files)
     lap("write")
-    return Build(page, layout, pdf, report, timings, plant, tuple(warnings))
+    return Build(
+        page, layout, pdf, report, timings, plant, tuple(warnings), continuations(page, layout)
+    )
 
 
 def draft_proof(page: Page, layout: Layout, roles: dict[str, fonts.Role]) -> Draft:
     """Render a draft layout (`FitError.draft`): render/templates/draft.html.j2 draws it."""
     html = render_html(page, layout, roles)
-    return Draft(layout, render_pdf(html, page.directory, page=page, draft=True).pdf)
+    pdf = render_pdf(html, page.directory, page=page, draft=True, ads=layout.ads).pdf
+    return Draft(layout, pdf)
 
 
 def draft_of(directory: Path, layout: Layout) -> Draft:

@@ -22,8 +22,7 @@ from layout.errors import Problem, SourceError
 from layout.model.document import Block, Credits, Span
 from layout.output.pdfx import cmyk_photo
 from layout.pipeline import build
-from layout.sources import models
-from layout.sources import page as page_loader
+from layout.sources import files, models
 from layout.sources.body import escape_markdown, parse_body
 from layout.sources.edition import load_edition
 from layout.sources.layout_file import load_layout
@@ -606,7 +605,7 @@ def test_image_over_the_pixel_limit_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_image(tmp_path / "big.jpg", (40, 30))
-    monkeypatch.setattr(page_loader, "MAX_PIXELS", 1000)
+    monkeypatch.setattr(files, "MAX_PIXELS", 1000)
     assert "40×30 pixels" in image_problem(tmp_path, "big.jpg").message
 
 

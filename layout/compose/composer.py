@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..errors import FitError, OversetError, Problem, UnderfillError
 from ..model.document import Page
 from ..model.grid import FORMATS, Grid
-from ..model.layout import Box, Layout, Lede, Module, Overset
+from ..model.layout import Box, Layout, Lede, Module, Overset, PlacedAd
 from ..typeset.fonts import Role
 from ..typeset.measure import Typesetter
 from .advice import Changes, no_plan_problem, note_changes, overset_problems, underfill_problems
@@ -147,9 +147,8 @@ def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
     rules: list[tuple[str, Box]] = []
     if frame.banner:
         rules.append(("h", Box(0, grid.columns, frame.banner_rows - 1, 1)))
-    strip_top = frame.banner_rows + sum(
-        box.rows + 1 for key, box in out.placed if key in out.plan.top
-    )
+    rules += frame.ads.rules
+    strip_top = frame.top + sum(box.rows + 1 for key, box in out.placed if key in out.plan.top)
     placed_items: list[Module | Lede] = []
     levers: set[str] = set()
     overset: list[Overset] = []
@@ -157,6 +156,10 @@ def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
     for key, box in out.placed:
         item = out.item(frame, key, box.columns)
         built, spill = item.build(box.rows, box.column, box.row)
+        if isinstance(built, PlacedAd):
+            if box.row > strip_top:
+                rules.append(("h", Box(box.column, box.columns, box.row - 1, 1)))
+            continue
         if key in frame.placed_fillers and isinstance(built, Module):
             built = replace(built, filler=True)
             levers.add("filler")
@@ -176,7 +179,9 @@ def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
         if index:
             rules.append(("v", Box(column, 0, strip_top, frame.bottom - strip_top)))
         column += width
-    credits = Box(0, grid.columns, frame.bottom, frame.credits_rows) if frame.credits_rows else None
+    credits = (
+        Box(0, grid.columns, frame.credits_row, frame.credits_rows) if frame.credits_rows else None
+    )
     ledes = [p for p in placed_items if isinstance(p, Lede)]
     return Layout(
         grid,
@@ -190,4 +195,5 @@ def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
         tuple(sorted(levers)),
         draft,
         tuple(overset),
+        tuple(frame.ads.placed),
     )

@@ -13,6 +13,7 @@ from dataclasses import replace
 from ..model.document import Page
 from ..model.grid import Grid
 from ..typeset.measure import Typesetter
+from .ads import AD, ad_sized, plan_ads
 from .pins import pins
 from .sizes import Sized, credits_lines, lede_sized, measure_banner
 from .variants import article_sized
@@ -30,8 +31,10 @@ class Frame:
         self.banner, self.banner_rows = measure_banner(page, grid, ts)
         self.credits = credits_lines(page.credits, ts)
         self.credits_rows = len(self.credits) + CREDITS_RULE_ROWS if self.credits else 0
-        self.bottom = grid.rows - self.credits_rows
-        self.area_rows = self.bottom - self.banner_rows
+        self.credits_row = grid.rows - self.credits_rows
+        self.ads = plan_ads(page, grid, self.banner_rows, self.credits_row)
+        self.top, self.bottom = self.ads.top, self.ads.bottom  # the lines the copy may take
+        self.area_rows = self.bottom - self.top
         # a filler a layout file pinned is placed there like an article; the rest wait for holes
         pinned = tuple(f for f in page.fillers if f.slot)
         self.articles = {a.slug: a for a in (*page.articles, *pinned)}
@@ -43,10 +46,17 @@ class Frame:
         }
         self.sized: dict[tuple[str, int, float | str | None], Sized] = {}
         self.stacks: dict = {}  # stacking.fill's answers, keyed by these items' identity
-        self.pins = pins(self)
+        self.pins = pins(self) | self.ads.pins
+        self.ad_items = {
+            key: ad_sized(placed, key)
+            for placed in self.ads.placed
+            if (key := f"{AD}{placed.ad.index}") in self.ads.pins
+        }
 
     def size(self, key: str, columns: int, cap: float | None = None) -> Sized:
         """`key` measured at `columns`, its headline at most `cap` pt if given."""
+        if key in self.ad_items:
+            return self.ad_items[key]
         if (key, columns, cap) not in self.sized:
             if key == "lede":
                 sized = lede_sized(self.page.lede, columns, self.ts)
@@ -81,4 +91,6 @@ class Frame:
             return self.articles[key].file.name
         if key in self.fillers:
             return self.fillers[key].file.name
+        if key in self.ad_items:
+            return next(p.ad.name for p in self.ads.placed if f"{AD}{p.ad.index}" == key)
         return key

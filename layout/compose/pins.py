@@ -32,7 +32,9 @@ def pins(frame: Frame) -> dict[str, Box]:
         message = _misplaced(frame, box)
         if message:
             problems.append(_slot_problem(slots[key], message, _slot_hint(frame)))
-    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+    for (a, box_a), (b, box_b) in itertools.combinations({**boxes, **frame.ads.pins}.items(), 2):
+        if a not in slots:
+            continue  # ads (which come last) are held to each other by compose/ads.py
         shared = _overlap(box_a.column, box_a.columns, box_b.column, box_b.columns)
         if shared and _overlap(box_a.row, box_a.rows + 1, box_b.row, box_b.rows + 1):
             message = f"overlaps the slot of {frame.name(b)} (a rule needs a line between)"
@@ -57,8 +59,9 @@ def _misplaced(frame: Frame, box: Box) -> str | None:
     if box.column + box.columns > grid.columns:
         last = box.column + box.columns
         return f"columns {box.column + 1}–{last} run past column {grid.columns}"
-    if box.row < frame.banner_rows:
-        return f"line {box.row + 1} is inside the banner (lines 1–{frame.banner_rows})"
+    if box.row < frame.top:
+        above = "the banner" if frame.top == frame.banner_rows else "the banner and the ads above"
+        return f"line {box.row + 1} is inside {above} (lines 1–{frame.top})"
     if box.row + box.rows > frame.bottom:
         return f"lines {box.row + 1}–{box.row + box.rows} run past line {frame.bottom}"
     return None
@@ -67,7 +70,7 @@ def _misplaced(frame: Frame, box: Box) -> str | None:
 def _slot_hint(frame: Frame) -> str:
     return (
         f"this page has {frame.grid.columns} columns and lines "
-        f"{frame.banner_rows + 1}–{frame.bottom} free for modules"
+        f"{frame.top + 1}–{frame.bottom} free for modules"
     )
 
 

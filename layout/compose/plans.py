@@ -72,7 +72,7 @@ def _interleave(free: tuple[str, ...], pinned: list[str]) -> Iterator[tuple[str,
 
 
 def plans(frame: Frame) -> Iterator[Plan]:
-    keys = (["lede"] if frame.page.lede else []) + list(frame.articles)
+    keys = (["lede"] if frame.page.lede else []) + list(frame.articles) + list(frame.ad_items)
     for top in _tops(frame):
         rest = [k for k in keys if k not in top]
         if not rest:

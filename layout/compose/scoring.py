@@ -105,11 +105,11 @@ def evaluate(
     out.cost += 2 * sum(
         1
         for _, keys in plan.strips
-        for a, b in itertools.pairwise([k for k in keys if k != "lede"])
+        for a, b in itertools.pairwise([k for k in keys if k in frame.priority])
         if frame.priority[a] > frame.priority[b]
     )
     bands = [k for k in plan.top if k != "lede"] + [
-        k for width, keys in plan.strips if width == columns for k in keys if k != "lede"
+        k for width, keys in plan.strips if width == columns for k in keys if k in frame.priority
     ]
     out.cost += BAND_COST * max(0, len(bands) - 1)
     return out
@@ -118,7 +118,7 @@ def evaluate(
 def _band(frame: Frame, out: Outcome) -> int | None:
     """Set the full-width items under the banner; the row below them, or None if one
     cannot stand there."""
-    columns, row = frame.grid.columns, frame.banner_rows
+    columns, row = frame.grid.columns, frame.top
     for key in out.plan.top:
         item = out.item(frame, key, columns)
         pin = frame.pins.get(key)
@@ -156,7 +156,9 @@ def _follows_rules(frame: Frame, plan: Plan) -> bool:
 
 
 def _widths(frame: Frame, plan: Plan) -> dict[str, int]:
-    widths = {k: w for w, keys in plan.strips for k in keys if k != "lede"}
+    widths = {
+        k: w for w, keys in plan.strips for k in keys if k != "lede" and k not in frame.ad_items
+    }
     widths.update((k, frame.grid.columns) for k in plan.top if k != "lede")
     return widths
 
@@ -228,7 +230,7 @@ def _stack(
         return []
     starts, cursor = [], room.row
     for item, rows in zip(items, chosen.rows, strict=True):
-        if item.key != "lede":
+        if item.key in frame.priority:  # an article or filler: the lede and ads have no headline
             top, size = item.headline_at(rows)
             starts.append((cursor + top, size, item.key))
         if out.detail:

@@ -15,7 +15,7 @@ from ..errors import FitError, Problem
 from ..model.copy import BANNER_ROLES, CREDITS_ROLE, LEDE_ROLE, PAGE_FILE
 from ..model.document import Credits, Page
 from ..model.grid import Grid
-from ..model.layout import Banner, Box, Lede, Module
+from ..model.layout import Banner, Box, Lede, Module, PlacedAd
 from ..typeset import fonts
 from ..typeset.measure import BodyRow, Heading, Typesetter
 
@@ -49,7 +49,9 @@ class Sized:
     columns: int
     costs: dict[int, float]  # rows → the cost of the cheapest variant of that height
     # (rows, column, row) → the item built, and the body lines with no room (drafts only)
-    build: Callable[[int, int, int], tuple[Module | Lede, tuple[BodyRow, ...]]] = field(repr=False)
+    build: Callable[[int, int, int], tuple[Module | Lede | PlacedAd, tuple[BodyRow, ...]]] = field(
+        repr=False
+    )
     headline_pt: float = 0.0  # the largest it may be set at this width
     body: tuple[BodyRow, ...] = ()  # an article's body lines, for cuts and additions
     body_rows: int = 0  # lines of its longest body column, photos full width

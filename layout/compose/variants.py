@@ -15,13 +15,14 @@ import functools
 import itertools
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model.copy import CAPTION_ROLE, HEAD_ROLES, PULLQUOTE_ROLE
-from ..model.document import Article, Image
+from ..model.document import Article, Block, Image
 from ..model.layout import Box, Module, PlacedImage, PullQuote
 from ..typeset.measure import BodyRow, Heading, Typesetter
 from .columns import balance, fill_columns, poured_height
+from .jumps import JUMP_COST, JUMP_ROW_COST, cut, jump_in, jump_out, split_blocks
 from .sizes import (
     AIR_COST,
     BYLINE_PT,
@@ -67,6 +68,7 @@ class Variant:
     quote: bool
     body_rows: int  # the longest text column
     levers: tuple[str, ...]
+    jump: bool = False  # the body is cut at `body_rows` and the rest runs on another page
 
 
 @dataclass(frozen=True)
@@ -232,9 +234,17 @@ def build_module(
     foot = box.row + box.rows
     if narrow:
         foot = min(foot, box.row + head_rows + variant.body_rows)
-    text, spill = fill_columns(
-        body, [max(0, foot - start) for start in starts], balanced=not narrow
-    )
+    rest: tuple[Block, ...] = ()
+    spill: tuple[BodyRow, ...] = ()
+    if variant.jump:
+        assert article.jump is not None and article.jump.to is not None
+        kept, text = cut(body, columns, variant.body_rows, ts.jump_row(jump_out(article.jump.to)))
+        blocks, rest = split_blocks(article.blocks, ts, kept)
+        article = replace(article, blocks=blocks)
+    else:
+        text, spill = fill_columns(
+            body, [max(0, foot - start) for start in starts], balanced=not narrow
+        )
     module = Module(
         article,
         box,
@@ -245,6 +255,7 @@ def build_module(
         min(starts),
         tuple(starts) if narrow else (),
         quote,
+        rest=rest,
     )
     return module, spill
 
@@ -257,6 +268,8 @@ def article_sized(
     width = grid.span_width(columns)
     heads = head_options(article, ts, width, lead, cap)
     body = ts.body(article.blocks)
+    if article.continued_from is not None:  # the rest of a jumped article: 上接 opens it
+        body = (ts.jump_row(jump_in(article.continued_from)), *body)
     full_rows = max(len(c) for c in balance(body, columns))
     largest = max((h.headings[_headline_index(h)].size for h in heads), default=0.0)
     variants: dict[int, Variant] = {}
@@ -323,25 +336,39 @@ class _Levers:
                     head_air[rows] = (cost, index, air)
         for figure in _figure_widths(self.article, self.columns):
             for shape in self._figures(figure):
-                area = self._body_area(figure, shape.rows)
-                if area is None:
-                    continue
-                body_rows, area_rows = area
-                cost = shape.cost + SHORT_BODY_COST * max(0, MIN_BODY_ROWS - body_rows)
-                for rows, (head_cost, index, air) in head_air.items():
-                    levers = shape.levers + (("headline deck",) if index else ())
-                    yield Variant(
-                        rows + area_rows,
-                        cost + head_cost,
-                        index,
-                        air,
-                        figure,
-                        shape.photo_rows,
-                        shape.extra,
-                        shape.quote,
-                        body_rows,
-                        levers + (("air",) if air else ()),
-                    )
+                for body_rows, area_rows, area_cost, jump in self._areas(figure, shape.rows):
+                    cost = area_cost + shape.cost
+                    for rows, (head_cost, index, air) in head_air.items():
+                        levers = shape.levers + (("headline deck",) if index else ())
+                        yield Variant(
+                            rows + area_rows,
+                            cost + head_cost,
+                            index,
+                            air,
+                            figure,
+                            shape.photo_rows,
+                            shape.extra,
+                            shape.quote,
+                            body_rows,
+                            levers + (("air",) if air else ()) + (("jump",) if jump else ()),
+                            jump,
+                        )
+
+    def _areas(self, figure: int, figure_rows: int) -> Iterator[tuple[int, int, float, bool]]:
+        """(longest text column, rows under the head, cost, jumps) of each way to set the
+        body under the figure: whole, or, for an article that jumps, cut at any line
+        from MIN_BODY_ROWS down (the photos then full width: the cut fills the module)."""
+        area = self._body_area(figure, figure_rows)
+        if area is not None:
+            body_rows, area_rows = area
+            yield body_rows, area_rows, SHORT_BODY_COST * max(0, MIN_BODY_ROWS - body_rows), False
+        jump = self.article.jump
+        if jump is None or jump.to is None or figure < self.columns:
+            return
+        for rows in range(MIN_BODY_ROWS, self.full_rows + 1):
+            if self.columns * rows - 1 < len(self.body):  # some lines are left to run on
+                cost = JUMP_COST + JUMP_ROW_COST * (self.full_rows - rows)
+                yield rows, figure_rows + rows, cost, True
 
     def _figures(self, figure: int) -> Iterator[_Figure]:
         """The photos, captions and quote stacked `figure` columns wide, each way."""

@@ -29,6 +29,7 @@ class Block:
     kind: Literal["paragraph", "crosshead"]
     spans: tuple[Span, ...]
     line: int  # 1-based line of the block's first line in its file
+    continued: bool = False  # the rest of a paragraph begun on another page: no indent
 
     @property
     def text(self) -> str:
@@ -64,6 +65,16 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Jump:
+    """`continues:` in front matter: the article's rest runs on another page of the edition."""
+
+    page: int | str  # the page it continues on: its 版次, or its directory's name
+    line_no: int  # where `continues:` is written in the article file
+    headline: str | None = None  # `jump_headline:`, over the rest; else the headline
+    to: int | None = None  # the 版次 the edition resolved; None in a single-page build
+
+
+@dataclass(frozen=True)
 class Article:
     file: Path
     headline: str
@@ -77,6 +88,49 @@ class Article:
     # pull quotes (引语) the composer may set in display type: `pullquote:` in front
     # matter first, then each paragraph marked `> `; they repeat copy, never replace it
     pullquotes: tuple[str, ...] = ()
+    jump: Jump | None = None  # the rest continues on another page (下转)
+    continued_from: int | None = None  # this is the rest of an article from that page (上接)
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """The rest of a jumped article, which the edition carries to the page it continues on."""
+
+    file: Path  # the article's source, where problems with it are reported
+    slug: str
+    headline: str  # `jump_headline:`, else the article's headline
+    from_page: int  # 版次 of its first part
+    to_page: int
+    blocks: tuple[Block, ...]  # the first may be the rest of a paragraph (`continued`)
+
+
+AdPlace = Literal["bottom", "top", "left", "right", "ear"]
+
+
+@dataclass(frozen=True)
+class Ad:
+    """An ad booked for the page (`ads:` in page.yaml): a fixed space the copy fits around.
+
+    The booking, not the artwork, is the ad's size: whole columns as wide as the
+    format's usual grid spans them, and `height_mm` high; the artwork is scaled to
+    exactly that, never cropped, and the box around it snapped up to whole lines.
+    """
+
+    file: Path  # the artwork, inside the page directory
+    kind: Literal["pdf", "svg", "png", "jpeg"]
+    size: str  # as booked: 通栏, 半通栏, or N栏
+    columns: int
+    width_mm: float
+    height_mm: float
+    at: AdPlace | tuple[int, int]  # a named place, or (column, line) counted from 1
+    client: str | None
+    line_no: int  # of its entry in page.yaml
+    index: int  # 1-based among the page's ads
+
+    @property
+    def name(self) -> str:
+        """The ad as the ad desk knows it, for messages."""
+        return f"ad {self.index} ({self.file.name}{', ' + self.client if self.client else ''})"
 
 
 @dataclass(frozen=True)
@@ -126,6 +180,7 @@ class Page:
     masthead: Masthead | None = None  # a front page's 报头
     # 补白: short items (articles) placed only to fill a hole, each at most once
     fillers: tuple[Article, ...] = ()
+    ads: tuple[Ad, ...] = ()  # booked before composition: the articles fit around them
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ FORMATS = {
 RUNNING_HEAD_PT = 30.0  # 报眉 band above the type area, rule included
 # A front page carries the masthead (报头) instead of the running head, in a deeper band.
 MASTHEAD_MM = {"broadsheet": 48.0, "tabloid": 36.0}
+EAR_LABEL_PT = 9.0  # an ear ad (报眼) in the masthead band: room under it for its 广告 label
 
 
 @dataclass(frozen=True)

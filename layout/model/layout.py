@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..typeset.linebreak import Line
 from ..typeset.measure import BodyRow, Heading
-from .document import Article, Image
+from .document import Ad, Article, Block, Image
 from .grid import Grid
 
 
@@ -60,10 +60,22 @@ class Module:
     column_rows: tuple[int, ...] = ()
     pullquote: PullQuote | None = None
     filler: bool = False  # a 补白 item placed to fill a hole
+    rest: tuple[Block, ...] = ()  # the body that jumps to another page (下转)
 
     def column_row(self, index: int) -> int:
         """The first line of text column `index`."""
         return self.column_rows[index] if self.column_rows else self.body_row
+
+
+@dataclass(frozen=True)
+class PlacedAd:
+    """An ad's place: its snapped box and its artwork, in pt from the page's top left."""
+
+    ad: Ad
+    box: Box | None  # on the grid; None for the ear (报眼), which is in the masthead band
+    frame: tuple[float, float, float, float]  # x, y, width, height of the snapped box
+    art: tuple[float, float, float, float]  # the artwork: booked width × height, centred
+    label_top: float  # top of the line its 广告 label sits in, at the box's right edge
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ class Layout:
     levers: tuple[str, ...] = ()  # the fitting levers the composer used, for the report
     draft: bool = False  # the best arrangement of a page that does not fit: never printed
     overset: tuple[Overset, ...] = ()  # on a draft: lines that found no room
+    ads: tuple[PlacedAd, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,12 @@ def attachments(page: Page) -> list[Attachment]:
         sources[_name(page, article.file)] = (article.file, "text/markdown", article.headline)
         for image in article.images:
             sources[_name(page, image.path)] = (image.path, None, image.caption or article.headline)
+    for ad in page.ads:
+        sources[_name(page, ad.file)] = (
+            ad.file,
+            AD_TYPES[ad.kind],
+            f"广告 {ad.client or ''}".strip(),
+        )
     stamp = datetime.combine(page.date, time(), tzinfo=UTC)
     result = []
     for name, (path, media_type, description) in sorted(sources.items()):
@@ -158,6 +164,14 @@ def _title(page: Page) -> str:
 def _name(page: Page, path: Path) -> str:
     """The name an archive reader sees: the path as written in the sources, never absolute."""
     return path.relative_to(page.directory).as_posix()
+
+
+AD_TYPES = {
+    "pdf": "application/pdf",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+}
 
 
 def _image_type(data: bytes) -> str:

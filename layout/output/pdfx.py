@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+# sRGB from the same package: what an ad's DeviceRGB means on a CMYK page (render/adart.py)
+RGB_PROFILE = PROFILE.with_name("srgb.icc")
 # Photos are separated a little under the limit: JPEG's quantisation moves pixels
 # by several per cent, and the preflight measures every pixel of the JPEG.
 SEPARATION_LIMIT = 225
@@ -136,7 +138,7 @@ def cmyk_photo(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as source:
         # Turned upright as WeasyPrint turns an RGB photo: the CMYK copy has no EXIF left.
         upright = ImageOps.exif_transpose(source) if "exif" in source.info else source
-        rgb = upright.convert("RGB")
+        rgb = _on_paper(upright)
     transform = _transform()
     cmyk = ImageCms.applyTransform(rgb, transform)
     ink = np.asarray(cmyk, dtype=np.float64) / 255 * 100
@@ -145,6 +147,18 @@ def cmyk_photo(data: bytes) -> bytes:
     out = io.BytesIO()
     Image.fromarray(pixels, mode="CMYK").save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
+
+
+def _on_paper(image: Image.Image) -> Image.Image:
+    """`image` in RGB, its transparent pixels white as the paper they leave bare.
+
+    A PNG (an ad's logo) is often transparent around its artwork, and what colour
+    hides under alpha 0 is anyone's guess: dropped, it is mostly black.
+    """
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return image.convert("RGB")
+    rgba = image.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
 
 
 def _limit_ink(ink: np.ndarray, limit: float) -> np.ndarray:

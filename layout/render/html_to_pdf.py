@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 
 from .. import PROJECT
-from ..errors import Problem, RenderError, SourceError
+from ..errors import PreflightError, Problem, RenderError, SourceError
+from ..model.copy import PAGE_FILE
 from ..model.document import Page
+from ..model.layout import PlacedAd
 from ..options import PDFA, SCREEN, Target
 from ..output import archive, pdfx
 from ..typeset.fonts import require_fast_subsetting
 from . import tags
+from .adart import place_pdf_ads, rgb_colours
 from .fetch import PageFetcher, RefusedReferenceError
 
 ROOT = PROJECT
@@ -42,15 +45,26 @@ class Rendered:
 
 
 def render_pdf(
-    html: str, base: Path, *, page: Page | None = None, target: Target = SCREEN, draft: bool = False
+    html: str,
+    base: Path,
+    *,
+    page: Page | None = None,
+    target: Target = SCREEN,
+    draft: bool = False,
+    ads: Sequence[PlacedAd] = (),
 ) -> Rendered:
     """The PDF of one page; `base` (the page directory) resolves its references.
 
     `target` PDF/A makes the archival PDF/A-3b of `page` (see archive.py); a
     printing target the print plant's PDF/X (see pdfx.py and styles/print.css).
     A `draft` (the HTML of a layout marked draft) adds the overlay's styles/draft.css.
+    The PDF ads of `ads`, which the HTML leaves empty, are stamped in afterwards
+    (adart.py); WeasyPrint draws the others from the HTML.
     """
     require_fast_subsetting()
+    refused = _refused_ads(ads, Path(base), target)
+    if refused:
+        raise PreflightError(refused)
     with weasyprint_records() as records:
         try:
             pdf = _render(html, base, page, target, draft)
@@ -74,7 +88,44 @@ def render_pdf(
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise RenderError(errors)
-    return Rendered(pdf, tuple(problems))
+    return Rendered(place_pdf_ads(pdf, ads), tuple(problems))
+
+
+def _refused_ads(ads: Sequence[PlacedAd], base: Path, target: Target) -> list[Problem]:
+    """The PDF ads painting in RGB or Lab, which a target with no RGB (X-1a) cannot take.
+
+    Said before rendering and in the ad desk's terms: only they can separate the
+    artwork, and the preflight would find the same colours only after the render.
+    """
+    problems = []
+    for placed in ads:
+        ad = placed.ad
+        if ad.kind == "svg" and target.printing:
+            problems.append(
+                Problem(
+                    f"{ad.name}: an SVG ad is drawn in RGB, which {target.label} prints only "
+                    "as the plant's separation of it, never as the ad desk approved",
+                    base / PAGE_FILE,
+                    ad.line_no,
+                    f"ads[{ad.index - 1}].file",
+                    hint="ask the ad desk for the ad as a CMYK PDF (PDF/X) for print",
+                )
+            )
+            continue
+        found = rgb_colours(ad.file) if ad.kind == "pdf" and target.rgb == "none" else []
+        if found:
+            shown = "; ".join(found[:3]) + ("; …" if len(found) > 3 else "")
+            problems.append(
+                Problem(
+                    f"{ad.name}: the artwork paints in RGB ({shown}), "
+                    f"which {target.label} does not take",
+                    base / PAGE_FILE,
+                    ad.line_no,
+                    f"ads[{ad.index - 1}].file",
+                    hint="ask the ad desk for the ad in CMYK, exported as PDF/X-1a",
+                )
+            )
+    return problems
 
 
 class _Records(logging.Handler):

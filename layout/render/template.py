@@ -213,6 +213,17 @@ def _masthead_parts(page: Page) -> dict[str, str] | None:
     }
 
 
+def _rect_style(
+    rect: tuple[float, float, float, float], within: tuple[float, ...] = (0.0, 0.0)
+) -> str:
+    """An absolutely placed box, in pt from the page's top left or from `within`'s."""
+    x, y, width, height = rect
+    return (
+        f"left:{x - within[0]:.3f}pt;top:{y - within[1]:.3f}pt;"
+        f"width:{width:.3f}pt;height:{height:.3f}pt"
+    )
+
+
 def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
     """The page as an HTML document for WeasyPrint."""
     grid = layout.grid
@@ -234,5 +245,6 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
             rule=lambda kind, b: _rule_style(layout, kind, b),
             column_x=lambda index: index * (grid.column_width + grid.gutter),
             span=grid.span_width,
+            rect=_rect_style,
         )
     )

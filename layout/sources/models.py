@@ -27,6 +27,7 @@ from ..typeset.normalise import normalise_text
 from .located import describe, refused_characters
 
 MAX_ARTICLES = 12  # a newspaper page holds up to about ten; more fails at once, not slowly
+MAX_ADS = 6  # a page of ads is an ad page, not one this composer fits copy around
 MAX_FILLERS = 12  # 补白 for a page's holes: a few are plenty; each one costs the composer time
 # Characters a printed field may hold: far above what a paper prints (a headline is
 # rarely over 30 characters, a lede over 300), low enough that the composer stays
@@ -181,6 +182,41 @@ class _IssueSource(Source):
     date: IsoDate = Field(description="出版日期, written YYYY-MM-DD.", examples=["2024-03-26"])
 
 
+class AdAtSource(Source):
+    """An ad placed at a column and line, counted from 1 at the type area's top left."""
+
+    column: int = Field(ge=1, description="First column of the ad, 1 at the left.")
+    line: int = Field(ge=1, description="First line of the ad's box.")
+
+
+class AdColumnsSource(Source):
+    """An ad's width in whole columns."""
+
+    columns: int = Field(ge=1, description="Width in whole columns.")
+
+
+class AdSource(Source):
+    """An ad booked for the page: its space is fixed before the articles are fitted."""
+
+    file: Text = Field(
+        description="The artwork: PDF, SVG, PNG or JPEG, relative to the page directory.",
+        examples=["ads/bank.pdf"],
+    )
+    size: Text | AdColumnsSource = Field(
+        description="通栏 (full width), 半通栏 (half the columns, rounded up), or `{columns: N}`.",
+        examples=["通栏", {"columns": 3}],
+    )
+    height_mm: float | int = Field(
+        gt=0, description="The booked height in mm; the box is snapped up to whole lines."
+    )
+    at: Literal["bottom", "top", "left", "right", "ear"] | AdAtSource = Field(
+        default="bottom",
+        description="bottom, top (under the banner), left or right (at the foot, against "
+        "that edge), ear (报眼, beside a front page's masthead), or `{column, line}`.",
+    )
+    client: Name | None = Field(default=None, description="The advertiser, for the ad desk.")
+
+
 class PageSource(_IssueSource):
     """page.yaml: one newspaper page, its banner and its articles in priority order."""
 
@@ -201,6 +237,14 @@ class PageSource(_IssueSource):
         "credits.lines": "list the credit lines, e.g. `lines: [本版文图由记者 张三 提供]`",
         "credits.editors": "list the editors' names, e.g. `editors: [魏美丽, 蒋建波]`",
         "credits.editors[]": "write each editor's name as text",
+        "ads": "list the ads booked, e.g. `ads: [{file: ads/bank.pdf, size: 通栏, height_mm: 70}]`",
+        "ads[]": "write each ad as fields: file, size, height_mm, and optionally at and client",
+        "ads[].file": "give the artwork's file relative to the page directory, "
+        "e.g. `file: ads/bank.pdf`",
+        "ads[].size": "write `size: 通栏`, `size: 半通栏` or `size: {columns: 3}`",
+        "ads[].height_mm": "write the booked height in mm as a number, e.g. `height_mm: 70`",
+        "ads[].at": "write `at: bottom`, `top`, `left`, `right`, `ear` or "
+        "`at: {column: 1, line: 40}`",
         "masthead.issue": "write the running issue number (总第N期) as a whole number",
         "masthead.cn": "write the CN number without `CN`, e.g. `cn: 15-0002`",
         "masthead.issn": "write the ISSN as printed, e.g. `issn: 0317-8471`",
@@ -240,6 +284,11 @@ class PageSource(_IssueSource):
     masthead: MastheadSource | None = Field(
         default=None, description="报头: a front page's masthead (required on page 1)."
     )
+    ads: list[AdSource] = Field(
+        default_factory=list,
+        max_length=MAX_ADS,
+        description="Ads booked for the page (版面计划): the articles are fitted around them.",
+    )
 
 
 class ImageSource(Source):
@@ -273,6 +322,15 @@ class SlotSource(Source):
         return Slot(self.column, self.columns, self.line, self.lines, file, line)
 
 
+class JumpSource(Source):
+    """Where an article's rest continues (下转): a page of the same edition."""
+
+    page: int | Text = Field(
+        description="The page it continues on: its number (版次), or its directory's name.",
+        examples=[4, "p04"],
+    )
+
+
 class ArticleSource(Source):
     """Article front matter: the YAML between the `---` lines at the top of the .md file."""
 
@@ -289,6 +347,9 @@ class ArticleSource(Source):
         "images[].max_columns": "give the widest width in columns, e.g. `max_columns: 3`",
         "pullquote": "write the pull quote (引语) as text, e.g. `pullquote: 创新是第一动力`",
         "slot": "pin the module as `slot: {column: 1, columns: 3, line: 12, lines: 40}`",
+        "continues": "name the page the rest runs on, e.g. `continues: {page: 4}`",
+        "continues.page": "write the page's number (版次) or its directory's name, e.g. `page: 4`",
+        "jump_headline": "write the short headline over the rest, e.g. `jump_headline: 项目提速`",
         **{
             f"slot.{name}": "give four whole numbers from 1, e.g. "
             "`slot: {column: 1, columns: 3, line: 12, lines: 40}`"
@@ -308,6 +369,13 @@ class ArticleSource(Source):
     )
     slot: SlotSource | None = Field(
         default=None, description="Pin the article's module; the engine fits the others around it."
+    )
+    continues: JumpSource | None = Field(
+        default=None,
+        description="下转: in an edition, the rest of the article runs on this page.",
+    )
+    jump_headline: Headline | None = Field(
+        default=None, description="The short headline over the rest (default: the headline)."
     )
 
 

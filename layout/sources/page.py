@@ -8,23 +8,19 @@ fillers (补白) page.yaml lists are loaded alike; body.py reads their Markdown.
 
 from __future__ import annotations
 
-import difflib
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from PIL import ExifTags, ImageFile, UnidentifiedImageError
-from PIL import Image as PILImage
 from pydantic import TypeAdapter
 
 from ..errors import Problem, SourceError
 from ..model.copy import PAGE_FILE
-from ..model.document import Article, Banner, Credits, Image, Masthead, Page
+from ..model.document import Article, Banner, Credits, Image, Jump, Masthead, Page
 from ..render.masthead import check_issn
+from .ads import load_ads
 from .body import Body, parse_body, split_lines
 from .explain import in_reading_order, valid_items, validate
+from .files import image_size, source_file
 from .located import Yaml, parse_yaml, read_text, unprintable
 from .models import (
     MAX_ARTICLES,
@@ -39,10 +35,6 @@ from .models import (
     pullquote_chars,
 )
 
-IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
-# Far above any press photo (a full broadsheet page at 300 dpi is ~60 MP) and
-# low enough that decoding cannot exhaust memory.
-MAX_PIXELS = 100_000_000
 # Limits that make a pathological page fail at once instead of hanging the build.
 MAX_ARTICLE_BYTES = 1_000_000  # several pages of copy
 MAX_PARAGRAPH_CHARS = 5_000  # a newspaper paragraph is rarely over 500
@@ -67,6 +59,7 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
     source = validate(PageSource, doc, problems)
     articles, fillers = _load_listed(directory, doc, problems)
     masthead = _masthead(source, doc, problems) if source else None
+    ads = load_ads(directory, doc, source.format, source.page == 1, problems) if source else []
     if source is None or problems:
         return None
     banner, credits = source.headline, source.credits or CreditsSource()
@@ -83,6 +76,7 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
         lede=_paragraphs(source.lede or ""),
         credits=Credits(tuple(credits.lines), tuple(credits.editors), credits.designer),
         fillers=tuple(fillers),
+        ads=tuple(ads),
     )
 
 
@@ -160,7 +154,7 @@ def _load_listed(
     for key, found in entries.items():
         for index, entry in found:
             loc = (key, index)
-            path = _source_file(directory, entry, doc, loc, problems, listed=listed)
+            path = source_file(directory, entry, doc, loc, problems, listed=listed)
             if path is None:
                 continue
             real = path.resolve()
@@ -274,6 +268,9 @@ def _load_article(
         slot=source.slot.at(path, doc.line(("slot",))) if source.slot else None,
         # front matter's first, then the marked paragraphs in order
         pullquotes=(*filter(None, [source.pullquote]), *(quote.text for quote in body.quotes)),
+        jump=Jump(source.continues.page, doc.line(("continues",)) or 0, source.jump_headline)
+        if source.continues
+        else None,
     )
 
 
@@ -329,8 +326,8 @@ def _load_images(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Im
     images: list[Image] = []
     for index, source in valid_items(doc.data, "images", TypeAdapter(ImageSource)):
         loc = ("images", index, "file")
-        path = _source_file(directory, source.file, doc, loc, problems)
-        size = path and _image_size(path, source.file, doc, loc, problems)
+        path = source_file(directory, source.file, doc, loc, problems)
+        size = path and image_size(path, source.file, doc, loc, problems)
         widths = source.min_columns, source.max_columns
         if widths[0] and widths[1] and widths[0] > widths[1]:
             problems.append(
@@ -343,134 +340,3 @@ def _load_images(directory: Path, doc: Yaml, problems: list[Problem]) -> list[Im
         elif path and size:
             images.append(Image(path, *size, source.caption, source.credit, *widths))
     return images
-
-
-def _image_size(
-    path: Path, entry: str, doc: Yaml, loc: tuple[str | int, ...], problems: list[Problem]
-) -> tuple[int, int] | None:
-    """Pixel size of a JPEG or PNG, decoded here so a broken photo is a message, not a crash."""
-    try:
-        kind, width, height = _inspect_image(path)
-    except PILImage.DecompressionBombError:
-        problems.append(
-            doc.problem(f"{entry} has too many pixels to open safely", loc, _SCALE_DOWN)
-        )
-        return None
-    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError… for bad files
-        reason = "no known image format" if isinstance(exc, UnidentifiedImageError) else exc
-        problems.append(
-            doc.problem(
-                f"{entry} is not a readable JPEG or PNG image ({reason})",
-                loc,
-                "export the picture again as JPEG or PNG; this file is damaged or not an image",
-            )
-        )
-        return None
-    if kind not in IMAGE_FORMATS:
-        problems.append(
-            doc.problem(
-                f"{entry} is a {kind} image; only JPEG and PNG can be printed",
-                loc,
-                "convert it to JPEG (photos) or PNG (graphics)",
-            )
-        )
-        return None
-    if width * height > MAX_PIXELS:
-        problems.append(
-            doc.problem(
-                f"{entry} is {width}×{height} pixels, over {MAX_PIXELS // 1_000_000} megapixels",
-                loc,
-                _SCALE_DOWN,
-            )
-        )
-        return None
-    return width, height
-
-
-_SCALE_DOWN = "scale the picture down; 300 dpi at full page width needs far fewer pixels"
-
-
-def _inspect_image(path: Path) -> tuple[str | None, int, int]:
-    """Format and size as printed, after a full decode of acceptable images; raises on
-    unreadable files.  WeasyPrint turns a photo by its EXIF orientation, so must the layout."""
-    with warnings.catch_warnings(), _truncation_is_an_error():
-        # Pillow warns from ~89 MP; MAX_PIXELS, checked before decoding, is our limit.
-        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-        with PILImage.open(path) as image:
-            kind, (width, height) = image.format, image.size
-            if kind not in IMAGE_FORMATS or width * height > MAX_PIXELS:
-                return kind, width, height
-            # As WeasyPrint decides it (images.rotate_pillow_image): 5–8 turn a quarter.
-            orientation = (
-                image.getexif().get(ExifTags.Base.Orientation) if "exif" in image.info else 1
-            )
-            image.verify()
-        with PILImage.open(path) as image:  # verify() leaves it unusable; load() finds truncation
-            image.load()
-    return (kind, height, width) if orientation in (5, 6, 7, 8) else (kind, width, height)
-
-
-@contextmanager
-def _truncation_is_an_error() -> Iterator[None]:
-    """WeasyPrint, once imported, makes Pillow pad truncated images silently, for all callers.
-
-    A half-copied photo must still be reported here, so decode strictly and restore the setting.
-    """
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
-# --- Files.
-
-
-def _source_file(
-    directory: Path,
-    entry: str,
-    doc: Yaml,
-    loc: tuple[str | int, ...],
-    problems: list[Problem],
-    *,
-    listed: frozenset[str] = frozenset(),
-) -> Path | None:
-    """The file an entry names, if it exists inside the page directory.
-
-    Keeping sources inside the directory lets a page be moved or archived whole.
-    """
-    path = directory / entry
-    if Path(entry).is_absolute() or ".." in Path(entry).parts:
-        problems.append(doc.problem(f"{entry} is outside the page directory", loc, _INSIDE))
-        return None
-    try:
-        inside = path.resolve().is_relative_to(directory.resolve())
-        exists, is_file = path.exists(), path.is_file()
-    except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, NUL bytes, long names
-        problems.append(doc.problem(f"{entry} cannot be used: {exc}", loc, _INSIDE))
-        return None
-    if not inside:
-        problems.append(
-            doc.problem(f"{entry} links to a file outside the page directory", loc, _INSIDE)
-        )
-    elif not exists:
-        problems.append(doc.problem(f"{entry} not found", loc, _similar_file(path, listed)))
-    elif not is_file:
-        problems.append(doc.problem(f"{entry} is not a file", loc, "name a file, not a directory"))
-    else:
-        return path
-    return None
-
-
-_INSIDE = "copy the file into the page directory and give its path relative to it, without `..`"
-
-
-def _similar_file(path: Path, listed: frozenset[str]) -> str:
-    """Suggest a near name, but not a file already listed: that is not the one meant."""
-    files = path.parent.iterdir() if path.parent.is_dir() else ()
-    names = sorted(p.name for p in files if p.name not in listed)
-    close = difflib.get_close_matches(path.name, names, n=1)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return "check the file name, or add the file to the page directory"

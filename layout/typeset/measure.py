@@ -41,7 +41,7 @@ class BodyRow:
     """One grid line of a module's body: a line of a paragraph or of a crosshead."""
 
     line: Line
-    style: Literal["body", "crosshead"]
+    style: Literal["body", "crosshead", "jump"]  # jump: （下转第N版） or （上接第N版）
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,13 @@ class Typesetter:
         if blocks not in self._bodies:
             self._bodies[blocks] = _body_rows(self, blocks)
         return self._bodies[blocks]
+
+    def jump_row(self, text: str) -> BodyRow:
+        """A jump line (（下转第4版）, （上接第1版）): one body line of its own, not justified."""
+        line = linebreak.break_paragraph(
+            (Span(text),), self.grid.chars, self._body_em, justify=False
+        )
+        return BodyRow(line[0], "jump")
 
     def text_width(self, role: str, text: str) -> float:
         """Width in em of a display line; spaces between phrases are widened."""
@@ -192,7 +199,10 @@ def _body_rows(typesetter: Typesetter, blocks: tuple[Block, ...]) -> tuple[BodyR
             )
             rows.extend(BodyRow(line, "crosshead") for line in lines)
         else:
-            lines = linebreak.break_paragraph(block.spans, chars, typesetter._body_em, indent=2.0)
+            indent = 0.0 if block.continued else 2.0  # the rest of a paragraph: no indent
+            lines = linebreak.break_paragraph(
+                block.spans, chars, typesetter._body_em, indent=indent
+            )
             rows.extend(BodyRow(line, "body") for line in lines)
     return tuple(rows)
 

@@ -45,6 +45,7 @@ class Frame:
     text: str
     crosshead: bool = False
     file: Path | None = None  # for messages
+    jump: bool = False  # （下转第N版）or（上接第N版）: printed, but not the article's text
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     report.banner = typography.get(BANNER, Typography())
     report.problems += problems + display_problems
     for module in layout.modules:
-        printed = "".join(f.text for f in _frames_of(module, layout))
+        printed = "".join(f.text for f in _frames_of(module, layout) if not f.jump)
         if printed != "".join(block.text for block in module.article.blocks):
             report.problems.append(
                 Problem(
@@ -199,6 +200,7 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
             )
     _check_text_present(page, glyphs, report)
     _check_inside(glyphs, size, report)
+    _check_ads_clear(layout, report)
     if report.problems:
         raise CheckError(report.problems)
     return report
@@ -228,6 +230,7 @@ def _frames_of(module: Module, layout: Layout) -> Iterator[Frame]:
                 row.line.text,
                 crosshead=row.style == "crosshead",
                 file=module.article.file,
+                jump=row.style == "jump",
             )
 
 
@@ -436,6 +439,24 @@ def _check_text_present(page: Page, glyphs: list[Glyph], report: Report) -> None
     for copy in page_copy(page):
         if copy.display and _squeeze(copy.text) not in printed:
             report.problems.append(copy.problem(f"{copy.text!r} is missing from the text layer"))
+
+
+def _check_ads_clear(layout: Layout, report: Report) -> None:
+    """No line of copy is set where an ad is: an ad's box is sold whole."""
+    for placed in layout.ads:
+        x, y, width, height = placed.frame
+        inside = [
+            f
+            for f in _frames(layout)
+            if f.left < x + width and x < f.right and f.top < y + height and y < f.bottom
+        ]
+        if inside:
+            report.problems.append(
+                Problem(
+                    f"{len(inside)} lines of copy are set inside {placed.ad.name}",
+                    file=inside[0].file,
+                )
+            )
 
 
 def _check_inside(glyphs: list[Glyph], size: tuple[float, float], report: Report) -> None:

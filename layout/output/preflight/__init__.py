@@ -12,6 +12,10 @@ plant; the plant's rules (`rules`) judge what it says; `report` holds the
 findings, and `geometry` and `colour` the matrices and colour spaces both
 read.
 
+A form the page draws directly may be given a name (`preflight`'s `ads`): an
+ad's artwork, stamped as the form /Ad1 (render/adart.py), is then reported as
+"ad 1 (bank.pdf, …)" in every finding inside it, a font's included.
+
 The checks (`Finding.check`):
 
 - font-not-embedded: a font shown with Tf (or set by an ExtGState), in a form
@@ -50,13 +54,15 @@ none).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 import pikepdf
 
 from ...options import INK_LIMIT, SCREEN, Target
+from .colour import Space
 from .report import MESSAGES, Finding, Preflight
 from .rules import GOOD_PPI, MIN_PPI, MIN_TEXT, PlantRules
-from .walker import walk
+from .walker import ColourUsed, Event, FormEntered, ImageDrawn, PageBegun, ShadingPainted, walk
 
 __all__ = [
     "GOOD_PPI",
@@ -65,16 +71,50 @@ __all__ = [
     "MIN_TEXT",
     "Finding",
     "Preflight",
+    "device_families",
     "preflight",
 ]
 
 
-def preflight(pdf: bytes, target: Target = SCREEN, *, ink_limit: float = INK_LIMIT) -> Preflight:
-    """Every finding on every page of `pdf`; a target that is not printed gets no colour rules."""
+def preflight(
+    pdf: bytes,
+    target: Target = SCREEN,
+    *,
+    ink_limit: float = INK_LIMIT,
+    ads: Mapping[str, str] | None = None,
+) -> Preflight:
+    """Every finding on every page of `pdf`; a target that is not printed gets no colour rules.
+
+    `ads` names the forms a page draws directly (render/adart.py's `ad_names`: "Ad1" →
+    "ad 1 (bank.pdf, …)"), so a finding inside an ad's artwork says which ad it is.
+    """
     plant = target if target.printing else None
     rules = PlantRules(plant, ink_limit)
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        walk(document, rules.see)
+        walk(document, rules.see, ads)
         pages = len(document.pages)
     name = plant.name if plant is not None else None
     return Preflight(rules.findings.sorted(), name, ink_limit, pages)
+
+
+def device_families(document: pikepdf.Pdf) -> set[str]:
+    """The device colour families ("gray", "rgb", "cmyk") `document` paints in as such.
+
+    A device space a Default space stands in for is not one: that says what its
+    numbers mean, which an output intent of another family does not (PDF/A, PDF/X-4).
+    """
+    found: set[str] = set()
+
+    def see(event: Event) -> None:
+        space: Space | None = None
+        if isinstance(event, ColourUsed | ShadingPainted | ImageDrawn):
+            space = event.space
+        elif isinstance(event, PageBegun | FormEntered):
+            space = event.group
+        while space is not None:
+            if space.device:
+                found.add(space.family)
+            space = space.base
+
+    walk(document, see)
+    return found

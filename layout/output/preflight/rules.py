@@ -67,7 +67,7 @@ class PlantRules:
                 if event.group is not None:
                     self.colour("page transparency group", event.group)
             case FontSelected():
-                self.font(event.font)
+                self.font(event.font, event.owner)
             case TextShown():
                 self.text(event)
             case PathPainted():
@@ -81,7 +81,7 @@ class PlantRules:
                 self.shading(event)
             case FormEntered():
                 if event.group is not None:
-                    where = f"transparency group of form {event.name}{event.where}"
+                    where = f"transparency group of {event.label}{event.where}"
                     self.colour(where, event.group)
             case ImageDrawn():
                 self.image(event)
@@ -116,7 +116,7 @@ class PlantRules:
             badness=total,
         )
 
-    def font(self, font: Any) -> None:
+    def font(self, font: Any, owner: str) -> None:
         key = font.objgen if font.is_indirect else id(font)
         if key in self.fonts_seen:
             return
@@ -124,7 +124,7 @@ class PlantRules:
         if not _embedded(font):
             self.add(
                 "font-not-embedded",
-                f"font {_font_name(font)}",
+                f"font {_font_name(font)}" + (f" in {owner}" if owner else ""),
                 "not embedded",
                 "FontFile, FontFile2 or FontFile3",
             )

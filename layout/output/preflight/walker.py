@@ -10,7 +10,7 @@ what a plant takes is for the listener (`rules`) to say.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,6 +35,7 @@ class FontSelected:
     """A font made current, by Tf or by an ExtGState's /Font."""
 
     font: Any  # its font dictionary
+    owner: str  # the labelled form (an ad) it is selected in, "" if none
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class FormEntered:
     """A Form XObject about to be walked; its own events follow."""
 
     name: str
+    label: str  # "form <name>", or the label `walk` was given for it
     group: Space | None  # the colour space of its transparency group
     where: str  # outside the form
 
@@ -118,15 +120,21 @@ Event = (
 Listener = Callable[[Event], None]
 
 
-def walk(document: pikepdf.Pdf, listener: Listener) -> None:
-    """Tell `listener` what every page of `document` draws, page by page, in stream order."""
+def walk(
+    document: pikepdf.Pdf, listener: Listener, labels: Mapping[str, str] | None = None
+) -> None:
+    """Tell `listener` what every page of `document` draws, page by page, in stream order.
+
+    `labels` names forms a page draws directly (resource name → label, e.g. "Ad1" →
+    "ad 1 (bank.pdf)"): elements inside one say the label instead of "form Ad1".
+    """
     for number, page in enumerate(document.pages, start=1):
         resources = _inherited(page.obj, "/Resources")
         unit = float(page.obj.get("/UserUnit", 1))
         group = entry(page.obj.get("/Group"), "/CS")
         listener(PageBegun(number, None if group is None else resolve_space(group, resources)))
         state = _State((unit, 0.0, 0.0, unit, 0.0, 0.0))
-        _Stream(_Page(listener), resources, state, "", 0).execute(
+        _Stream(_Page(listener, dict(labels or {})), resources, state, "", 0).execute(
             pikepdf.parse_content_stream(page)
         )
 
@@ -160,6 +168,7 @@ class _State:
 @dataclass
 class _Page:
     listener: Listener
+    labels: dict[str, str]  # of forms the page draws directly
     patterns: set = field(default_factory=set)  # (pattern, CTM) walked: each cell once
 
 
@@ -220,6 +229,7 @@ class _Text:
     state: _State
     resources: Any
     where: str
+    owner: str
     emit: Listener
     tm: Matrix  # the text matrix
     tlm: Matrix  # the text line matrix
@@ -236,7 +246,7 @@ class _Text:
     def set_font(self, font: Any, size: float) -> None:
         self.state.font, self.state.font_size = font, size
         if font is not None:
-            self.emit(FontSelected(font))
+            self.emit(FontSelected(font, self.owner))
 
     def op_text_matrix(self, op: str, operands: Any) -> None:
         matrix = as_matrix(operands)
@@ -288,6 +298,7 @@ class _Stream(_Text):
         depth: int,
         *,
         uncoloured: bool = False,
+        owner: str = "",
     ) -> None:
         self.page = page
         self.emit = page.listener
@@ -297,6 +308,7 @@ class _Stream(_Text):
         self.where = where  # " in form X" and the like, for elements
         self.depth = depth
         self.uncoloured = uncoloured  # a PaintType 2 pattern cell: colour operators ignored
+        self.owner = owner  # the labelled form this stream is in, "" if none
         self.saved: list[_State] = []
         self.tm = self.tlm = IDENTITY
         self.path = _Path()
@@ -411,7 +423,8 @@ class _Stream(_Text):
             return
         self.page.patterns.add(key)
         uncoloured = int(pattern.get("/PaintType", 1)) == 2
-        self.nested(pattern, _State(ctm), f" in pattern {name[1:]}", uncoloured=uncoloured)
+        where = f" in pattern {name[1:]}"
+        self.nested(pattern, _State(ctm), where, uncoloured=uncoloured, owner=self.owner)
 
     def op_shading(self, op: str, operands: Any) -> None:
         if operands:
@@ -444,17 +457,23 @@ class _Stream(_Text):
         matrix = as_matrix(xobject.get("/Matrix", [])) or IDENTITY
         group = entry(xobject.get("/Group"), "/CS")
         space = None if group is None else resolve_space(group, self.resources)
-        self.emit(FormEntered(name, space, self.where))
+        labelled = self.page.labels.get(name) if self.depth == 0 else None
+        label = labelled or f"form {name}"
+        self.emit(FormEntered(name, label, space, self.where))
         state = replace(self.state, ctm=times(matrix, self.state.ctm))
-        self.nested(xobject, state, f" in form {name}" + self.where, uncoloured=self.uncoloured)
+        where = f" in {label}" + self.where
+        self.nested(xobject, state, where, uncoloured=self.uncoloured, owner=labelled or self.owner)
 
-    def nested(self, stream: Any, state: _State, where: str, *, uncoloured: bool) -> None:
+    def nested(
+        self, stream: Any, state: _State, where: str, *, uncoloured: bool, owner: str
+    ) -> None:
         resources = stream.get("/Resources") or self.resources
         try:
             instructions = pikepdf.parse_content_stream(stream)
         except pikepdf.PdfError:
             return
-        run = _Stream(self.page, resources, state, where, self.depth + 1, uncoloured=uncoloured)
+        depth = self.depth + 1
+        run = _Stream(self.page, resources, state, where, depth, uncoloured=uncoloured, owner=owner)
         run.execute(instructions)
 
     def image(self, info: Any, name: str | None, source: Any) -> None:
