@@ -1,4 +1,5 @@
-"""The live preview in a real headless Chromium: proof, overlay, live updates, errors, refusals.
+"""The live preview in a real headless Chromium: proof, overlay, live updates, errors, refusals,
+an edition's ads and jumps.
 
 Debian's chromium (installed by setup.sh) is driven by Playwright through
 `executable_path`; nothing is downloaded at test time.
@@ -6,6 +7,7 @@ Debian's chromium (installed by setup.sh) is driven by Playwright through
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import shutil
 import signal
@@ -14,13 +16,19 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from layout.live.serve import allowed_hosts, create_app
+from layout.live import serve
+from layout.live.serve import Preview, allowed_hosts, create_app
+from layout.model.document import Jump
+from layout.options import DEFAULT
+from layout.pipeline import build
 from tests.conftest import ROOT, SEED
+from tests.test_overlay import booked_on, with_jumps
 
 pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
@@ -36,8 +44,13 @@ def page_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(page_dir):
+    yield from running(create_app(page_dir))
+
+
+def running(app):
+    """The app served on a free port until the generator is closed: its URL and port."""
     config = uvicorn.Config(
-        create_app(page_dir),
+        app,
         host="127.0.0.1",
         port=0,
         log_level="warning",
@@ -233,3 +246,112 @@ def test_a_page_that_does_not_fit_shows_its_draft_with_the_problems_drawn(tab, p
     connection.close()
     article.write_text(f"---\n{front}---\n{body}", "utf-8")
     tab.wait_for_selector(".page:not(.draft) .error[hidden]", state="attached", timeout=60000)
+
+
+CLIENT = "<b>包头银行</b>"  # markup in a client's name is the name, never markup
+
+
+def booked_build(directory, **options):
+    """The real build, then what the composer will place: an ad on page 5, and jumps
+    between pages 5 and 6 and to page 9, which the edition does not have."""
+    result = build(directory, **options)
+    layout = result.layout
+    if result.page.number == 5:
+        layout = with_jumps(layout, to=Jump(6, 3, to=6), came_from=9)
+        layout = replace(layout, ads=(booked_on(layout, CLIENT, layout.grid.rows - 8),))
+    else:
+        layout = with_jumps(layout, to=Jump(9, 3, to=9), came_from=5)
+    return replace(result, layout=layout)
+
+
+@pytest.fixture(scope="module")
+def edition_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("edition")
+    shutil.copytree(SEED, root / "p05")
+    shutil.copytree(SEED, root / "p06")
+    header = root / "p06" / "page.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("page: 5", "page: 6"), "utf-8")
+    (root / "edition.yaml").write_text(
+        "paper: 包头日报\ndate: 2024-03-26\npages: [p05, p06]\n", encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(serve, "build", booked_build)
+        yield from running(create_app(root, watch=False))
+
+
+@contextlib.contextmanager
+def loaded(browser, url):
+    """A tab showing both pages; closed after, so its event stream lets the server stop."""
+    tab = browser.new_page(viewport={"width": 1000, "height": 900})
+    try:
+        tab.goto(url)
+        tab.wait_for_function(
+            "[...document.querySelectorAll('.sheet img')].filter(i => i.naturalWidth).length == 2"
+        )
+        yield tab
+    finally:
+        tab.close()
+
+
+def on_top(tab, section: str) -> None:
+    """Wait until `section` is scrolled to the top, just under the sticky bar."""
+    tab.wait_for_function(
+        f"Math.abs(document.getElementById({section!r}).getBoundingClientRect().top - 48) < 2"
+    )
+
+
+def test_an_ad_is_drawn_hatched_at_its_frame_labelled_with_its_client(browser, edition_server):
+    with loaded(browser, edition_server[0]) as tab:
+        label = tab.locator("#page-01-p05 svg .ad-label")
+        assert label.all_text_contents() == [CLIENT]
+        assert label.is_visible()
+        assert tab.locator("svg b").count() == 0
+        size = tab.locator("#page-01-p05 svg .ad-size").text_content()
+        assert size.startswith("通栏 · ") and size.endswith(" mm")
+        assert "ad-hatch" in tab.eval_on_selector("svg rect.ad", "r => getComputedStyle(r).fill")
+        drawn = tab.evaluate("fetch('/api/pages').then(r => r.json())")[0]["overlay"]
+        (x, y, width, height), (page_width, _) = drawn["ads"][0]["box"], drawn["page"]
+        sheet = tab.locator("#page-01-p05 svg").bounding_box()
+        ad = tab.locator("svg rect.ad").bounding_box()
+        scale = sheet["width"] / page_width  # px per pt
+        assert ad["x"] - sheet["x"] == pytest.approx(x * scale, abs=1.5)
+        assert ad["y"] - sheet["y"] == pytest.approx(y * scale, abs=1.5)
+        assert (ad["width"], ad["height"]) == pytest.approx(
+            (width * scale, height * scale), abs=1.5
+        )
+        tab.locator("svg rect.ad").click()
+        info = tab.inner_text("#info")
+        assert CLIENT in info and size in info and "ad.pdf" in info
+        tab.click("#info")
+
+
+def test_a_jump_links_to_the_page_it_names_and_back(browser, edition_server):
+    with loaded(browser, edition_server[0]) as tab:
+        onward = tab.locator("#page-01-p05 a.jump-link")
+        assert onward.text_content() == "下转第6版"
+        onward.click()
+        tab.wait_for_function("location.hash === '#page-02-p06'")
+        on_top(tab, "page-02-p06")
+        back = tab.locator("#page-02-p06 a.jump-link")
+        assert back.text_content() == "上接第5版"
+        back.click()
+        on_top(tab, "page-01-p05")
+        unlinked = tab.locator("svg text.jump", has_text="第9版")  # not in this edition
+        assert sorted(unlinked.all_text_contents()) == ["上接第9版", "下转第9版"]
+        assert unlinked.evaluate_all("els => els.filter(el => el.closest('a')).length") == 0
+    with loaded(browser, edition_server[0] + "/#page-02-p06") as opened:  # a jump's address
+        on_top(opened, "page-02-p06")
+
+
+def test_a_page_shown_as_a_draft_is_still_a_jumps_destination(tmp_path):
+    """The page a jump continues on is the one most often overset while it is edited."""
+    directory = tmp_path / "p05"
+    shutil.copytree(SEED, directory)
+    article = directory / "03-kejiju.md"
+    front, body = article.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    article.write_text(f"---\n{front}---\n" + body * 6, "utf-8")
+    preview = Preview(directory, DEFAULT)
+    (view,) = preview.pages.values()
+    preview.rebuild(view)
+    assert view.draft
+    assert preview.anchors()[5] == f"#page-{view.id}"

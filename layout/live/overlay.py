@@ -3,11 +3,13 @@
 Layout editors fit a page by looking at it, so everything the build knows
 is given a place on the page, in points from the top-left of the trim:
 the columns and baseline grid, each module with its article's figures
-(characters, lines used and available), and the findings — typography
-figures past zero, characters only a fallback font has, photos under print
-resolution — on the module or photo they concern.  A page that does not fit
-is drawn from its draft proof: its overset and its holes past the make-up
-rule are the findings.  Pure: a `Build` (or a `Draft`) in, a JSON-able dict out.
+(characters, lines used and available) and its jumps (下转, 上接) to other
+pages, each ad with its client, size and booked millimetres, and the
+findings — typography figures past zero, characters only a fallback font
+has, photos under print resolution — on the module or photo they concern.
+A page that does not fit is drawn from its draft proof: its overset and its
+holes past the make-up rule are the findings.  Pure: a `Build` (or a
+`Draft`) in, a JSON-able dict out.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import io
 import pikepdf
 
 from ..compose import MAX_HOLE_ROWS
-from ..model.layout import Box, Layout, Module, Overset
+from ..model.grid import MM
+from ..model.layout import Box, Layout, Module, Overset, PlacedAd
 from ..output.preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
 from ..pipeline import Build, Draft
 from ..typeset import fonts
@@ -104,8 +107,22 @@ def _drawn(layout: Layout, size: tuple[float, float], roles: dict[str, fonts.Rol
             "rows": grid.rows,
         },
         "modules": modules,
+        "ads": [_ad_info(placed) for placed in layout.ads],
         "findings": findings,
     }
+
+
+def linked(drawn: dict, anchors: dict[int | str, str]) -> dict:
+    """`drawn` with each jump given the address of the page it names, where one is shown:
+    `anchors` maps a 版次 (or an unresolved page's directory name) to its address."""
+    modules = [
+        {
+            **info,
+            "jumps": [{**jump, "href": anchors.get(jump["page"])} for jump in info["jumps"]],
+        }
+        for info in drawn["modules"]
+    ]
+    return {**drawn, "modules": modules}
 
 
 def _module_info(layout: Layout, module: Module) -> dict:
@@ -117,10 +134,45 @@ def _module_info(layout: Layout, module: Module) -> dict:
         "path": str(article.file),
         "headline": article.headline,
         "characters": sum(len(block.text) for block in article.blocks),
+        "characters_continued": sum(len(block.text) for block in module.rest),
         "lines_used": sum(len(column) for column in module.columns),
         "lines_available": available,
         "box": box_pt(layout, module.box),
+        "jumps": _jumps(module),
     }
+
+
+def _jumps(module: Module) -> list[dict]:
+    """Where the article comes from and goes to, as the printed jump line says it.
+
+    Outside an edition `Jump.to` is unresolved: the page as written stands in for it.
+    """
+    article = module.article
+    jumps = []
+    if article.continued_from is not None:
+        page = article.continued_from
+        jumps.append({"kind": "from", "page": page, "label": f"上接第{page}版"})
+    if article.jump is not None:
+        to = article.jump.to if article.jump.to is not None else article.jump.page
+        label = f"下转第{to}版" if isinstance(to, int) else f"下转 {to}"
+        jumps.append({"kind": "to", "page": to, "label": label})
+    return jumps
+
+
+def _ad_info(placed: PlacedAd) -> dict:
+    """An ad as the ad desk books it: whose, what size, how many millimetres."""
+    ad = placed.ad
+    return {
+        "file": ad.file.name,
+        "name": ad.client or ad.file.name,
+        "booked": f"{ad.size} · {_mm(ad.width_mm)} × {_mm(ad.height_mm)} mm",
+        "box": [round(v, 2) for v in placed.frame],  # the ear's too, in the masthead band
+        "box_mm": f"{_mm(placed.frame[2] / MM)} × {_mm(placed.frame[3] / MM)} mm",
+    }
+
+
+def _mm(value: float) -> str:
+    return f"{round(value, 1):g}"
 
 
 def _typography_findings(result: Build, module: Module, box: list[float]) -> list[dict]:

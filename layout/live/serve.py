@@ -6,7 +6,10 @@ a style is saved (watchfiles) and tells open browsers by server-sent events;
 the browser swaps the proof and its overlay in place, so zoom and scroll
 stay.  A build that fails keeps the last good proof and reports the error;
 a page that does not fit shows its draft proof instead, the overset and the
-holes drawn on it, and its problems on the modules they name.
+holes drawn on it, and its problems on the modules they name.  An edition's
+pages are shown one under another, so an article's jump (下转, 上接) links to
+the page it names by its anchor, `#page-<id>`; a page not served is named,
+not linked.
 
 It serves only its own three assets and, by page id, the proofs, PDFs and
 reports it made: no file system path ever comes from a request, so there is
@@ -26,6 +29,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import watchfiles
 from starlette.applications import Starlette
@@ -45,8 +49,9 @@ from ..production.edition import page_name
 from ..production.watch import watch_options
 from ..render.html_to_pdf import STYLES
 from ..sources.edition import page_directories
+from ..sources.page import load_page
 from ..typeset import fonts
-from .overlay import draft_overlay, overlay
+from .overlay import draft_overlay, linked, overlay
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -63,6 +68,7 @@ class PageView:
 
     id: str
     directory: Path
+    number: int | None = None  # 版次, once a build has read it
     version: int = 0  # builds, good or not
     shown: int = 0  # proofs made, good or draft: the proof's version
     draft: bool = False  # the proof is a draft: the page does not fit
@@ -104,6 +110,25 @@ class Preview:
         self.pages = {view.id: view for view in views}
         self.lock = threading.Lock()  # one build at a time: they share fonts and caches
 
+    def anchors(self) -> dict[int | str, str]:
+        """Where each page is shown: by its 版次 and, for a jump not resolved, its directory."""
+        anchors: dict[int | str, str] = {}
+        for page in self.pages.values():
+            anchor = f"#page-{quote(page.id)}"
+            anchors[page.directory.name] = anchor
+            if page.number is not None:
+                anchors[page.number] = anchor
+        return anchors
+
+    def summaries(self) -> list[dict]:
+        """What the browser draws of each page, its jumps linked to the pages shown."""
+        anchors = self.anchors()
+        summaries = [page.summary() for page in self.pages.values()]
+        return [
+            {**shown, "overlay": linked(shown["overlay"], anchors)} if shown["overlay"] else shown
+            for shown in summaries
+        ]
+
     def watched(self) -> list[Path]:
         return [self.target, STYLES, *(page.directory for page in self.pages.values())]
 
@@ -135,6 +160,7 @@ class Preview:
                 page.pdf = result.pdf
                 page.report = build_report.report_bytes([entry])
                 page.overlay = overlay(result, fonts.load_roles())
+                page.number = result.page.number
                 page.error, page.problems, page.draft = None, [], False
                 page.shown += 1
             page.version += 1
@@ -142,6 +168,7 @@ class Preview:
     def show_draft(self, page: PageView, error: FitError, layout: Layout) -> None:
         """Show the draft proof of a page that does not fit; if it cannot be drawn, the last."""
         try:
+            number = load_page(page.directory).number
             draft = draft_of(page.directory, layout)
         except LayoutError:
             return  # the error already says what is wrong with the page
@@ -149,7 +176,7 @@ class Preview:
         page.pdf = draft.pdf
         page.report = build_report.report_bytes([build_report.failed_entry(page.directory, error)])
         page.overlay = draft_overlay(draft, fonts.load_roles())
-        page.draft = True
+        page.draft, page.number = True, number
         page.shown += 1
 
 
@@ -236,7 +263,7 @@ def create_app(
         return Response((ASSETS / name).read_bytes(), media_type=ASSET_TYPES[name])
 
     async def pages(request: Request) -> JSONResponse:
-        return JSONResponse([page.summary() for page in preview.pages.values()])
+        return JSONResponse(preview.summaries())
 
     async def events(request: Request) -> StreamingResponse:
         queue: asyncio.Queue = asyncio.Queue()

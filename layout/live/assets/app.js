@@ -1,5 +1,6 @@
 // The live proof: pages as images with an SVG overlay in the page's points.
 // Updates swap the image and overlay of one page in place, so zoom and scroll stay.
+// Every text from the page's sources (file names, clients, headlines) is set as text, never as markup.
 "use strict";
 const SVG = "http://www.w3.org/2000/svg";
 const state = { zoom: 1, pages: {} };
@@ -51,6 +52,18 @@ function drawOverlay(svg, page) {
     rect.addEventListener("click", () => showInfo(page, m));
     modules.appendChild(rect);
     modules.appendChild(svgEl("text", { class: "label", x: x + 3, y: y + 11 }, m.file));
+    for (const j of m.jumps || []) modules.appendChild(jumpEl(j, x, y, w, h));
+  }
+  const ads = svgEl("g", { class: "ads" });
+  for (const ad of o.ads || []) {
+    const [x, y, w, h] = ad.box;
+    const rect = svgEl("rect", { class: "ad", x, y, width: w, height: h });
+    rect.dataset.file = ad.file;
+    rect.addEventListener("click", () => showRows([["ad", ad.name], ["artwork", ad.file],
+      ["booked", ad.booked], ["box on the grid", ad.box_mm]]));
+    ads.appendChild(rect);
+    ads.appendChild(svgEl("text", { class: "ad-label", x: x + 3, y: y + 11 }, ad.name));
+    ads.appendChild(svgEl("text", { class: "ad-size", x: x + 3, y: y + 21 }, ad.booked));
   }
   const findings = svgEl("g", { class: "findings" });
   const marks = (o.findings || []).concat(page.stale || []);
@@ -59,17 +72,32 @@ function drawOverlay(svg, page) {
     findings.appendChild(svgEl("rect", { class: "finding", x: x + 2, y: y + 2, width: w - 4, height: h - 4 }));
     findings.appendChild(svgEl("text", { class: "finding-text", x: x + 4, y: y + h - 6 - 10 * (i % 3) }, f.message));
   });
-  svg.append(grid, modules, findings);
+  svg.append(grid, modules, ads, findings);
+}
+
+// 下转 at the foot of the module, 上接 at its head: a link to the page where it is shown here.
+function jumpEl(j, x, y, w, h) {
+  const at = { class: "jump jump-" + j.kind, x: x + w - 3, y: j.kind === "to" ? y + h - 4 : y + 11 };
+  if (!j.href) return svgEl("text", at, j.label);
+  const link = svgEl("a", { href: j.href, class: "jump-link" });
+  link.appendChild(svgEl("text", at, j.label));
+  return link;
 }
 
 function showInfo(page, m) {
-  const info = document.getElementById("info");
   const cut = (page.problems || []).filter((p) => p.file === m.file).map((p) => p.message);
-  info.innerHTML = "";
-  const dl = document.createElement("dl");
   const rows = [["article", m.path], ["headline", m.headline], ["characters", m.characters],
     ["lines used / available", `${m.lines_used} / ${m.lines_available}`]];
+  const jumped = (m.jumps || []).find((j) => j.kind === "to");
+  if (jumped) rows.push([`characters ${jumped.label}`, m.characters_continued]);
   if (cut.length) rows.push(["to fit", cut.join("\n")]);
+  showRows(rows);
+}
+
+function showRows(rows) {
+  const info = document.getElementById("info");
+  info.innerHTML = "";
+  const dl = document.createElement("dl");
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = v;
@@ -121,10 +149,14 @@ async function load(id) {
   for (const page of await response.json()) {
     if (id === undefined || page.id === id) render(page);
   }
+  // The pages are drawn after the document loads: an address naming one (a jump) scrolls now.
+  if (id === undefined && location.hash) {
+    document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  }
   document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString();
 }
 
-for (const name of ["grid", "modules", "findings"]) {
+for (const name of ["grid", "modules", "ads", "findings"]) {
   const box = document.getElementById("show-" + name);
   const sync = () => document.body.classList.toggle("hide-" + name, !box.checked);
   box.addEventListener("change", sync);
