@@ -9,7 +9,10 @@ builds them (page 1 jumps to page 3), and every figure is measured in the PDF.
 from __future__ import annotations
 
 import io
+import json
 import math
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,8 +26,11 @@ from layout.pipeline import Build, build
 from layout.sources.page import load_page
 from tests.ad_edition import write_edition
 from tests.adart import CLIENT, ad_boxes
+from tests.test_layout_properties import assert_meets_the_rules
 
 TOLERANCE = 0.5  # pt
+ROOT = Path(__file__).resolve().parent.parent
+PDFX = ("--report", "report.json", "--pdfx")
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +153,42 @@ def test_a_rule_and_a_label_mark_every_ad(pages: dict[int, Build]) -> None:
                 and b.column + b.columns >= above.column + above.columns
                 for b in ruled
             ), placed.ad.name
+
+
+def test_the_pages_around_the_ads_keep_every_rule_of_make_up(pages: dict[int, Build]) -> None:
+    """No clipped paragraph, no glyph outside a box, level columns, no hole, no overlap, no
+    tombstone: the same rules as every generated page, read back from these two."""
+    for built in pages.values():
+        assert_meets_the_rules(built)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["x-4", "x-1a"])
+def test_the_edition_prints_through_its_own_preflight(tmp_path: Path, variant: str) -> None:
+    """Built as a user builds it (relative paths, a fresh process): every page passes the
+    plant's preflight, the PNG ads separated to CMYK, the PDF ad still at its booking."""
+    write_edition(tmp_path / "edition")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "build_pdf.py"), "edition", "-o", "out", "-q", *PDFX, variant],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [p["status"] for p in report["pages"]] == ["built"] * 3
+    assert all(p["preflight"]["errors"] == 0 for p in report["pages"])
+    front = (tmp_path / "out" / "01-p1.pdf").read_bytes()
+    page = load_page(tmp_path / "edition" / "p1")
+    (box,) = ad_boxes(front).values()
+    assert box[2:] == pytest.approx(
+        (page.ads[1].width_mm * MM, page.ads[1].height_mm * MM), abs=TOLERANCE
+    )
+    with pdfplumber.open(io.BytesIO(front)) as document:
+        spaces = {
+            image["colorspace"][0] if isinstance(image["colorspace"], list) else image["colorspace"]
+            for image in document.pages[0].images
+        }
+        assert "（下转第3版）" in document.pages[0].extract_text().replace(" ", "")
+    assert all("RGB" not in str(space) for space in spaces), spaces

@@ -107,6 +107,12 @@ def measure(layout: Layout, page) -> dict:
         boxes.append(rect(layout, layout.banner.box))
     if layout.credits:
         boxes.append(rect(layout, layout.credits))
+    for ad in layout.ads:  # its artwork's own text (a PDF ad), and its 广告 label
+        x, y, width, height = ad.frame
+        boxes += [
+            (x, y, x + width, y + height),
+            (x, ad.label_top, x + width, ad.label_top + grid.line),
+        ]
     running_head = (grid.left, 0, grid.left + grid.type_width, grid.top)
     for c in chars:
         if c["text"].strip() and not any(inside(c, b) for b in [*boxes, running_head]):
@@ -122,6 +128,7 @@ def uncovered_runs(layout: Layout) -> list[int]:
     boxes += [x.box for x in (layout.lede, layout.banner) if x] + [
         layout.credits or Box(0, 0, 0, 0)
     ]
+    boxes += [ad.box for ad in layout.ads if ad.box is not None]
     for box in boxes:
         for column in range(box.column, box.column + box.columns):
             for row in range(box.row, box.row + max(box.rows, 1)):

@@ -135,13 +135,3 @@ def test_a_jumped_article_names_both_pages_and_links_only_to_pages_shown(seed_ov
     assert shown["modules"][0]["jumps"][0]["href"] == "#page-02-p7"
     assert shown["modules"][1]["jumps"][0]["href"] is None  # page 3 is not shown: no link
     assert "href" not in drawn["modules"][0]["jumps"][0]  # the build's overlay is kept
-
-
-def test_a_jump_not_resolved_by_an_edition_names_the_page_as_written(seed_overlay):
-    result, _ = seed_overlay
-    for written, label in ((7, "下转第7版"), ("p07", "下转 p07")):
-        layout = with_jumps(result.layout, to=Jump(written, 3), came_from=3)
-        drawn = overlay(replace(result, layout=layout), load_roles())
-        (jump,) = drawn["modules"][0]["jumps"]
-        assert (jump["page"], jump["label"]) == (written, label)
-        assert linked(drawn, {written: "#page-x"})["modules"][0]["jumps"][0]["href"] == "#page-x"

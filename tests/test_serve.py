@@ -27,6 +27,7 @@ from layout.live.serve import Preview, allowed_hosts, create_app
 from layout.model.document import Jump
 from layout.options import DEFAULT
 from layout.pipeline import build
+from tests.ad_edition import write_edition
 from tests.conftest import ROOT, SEED
 from tests.test_overlay import booked_on, with_jumps
 
@@ -355,3 +356,30 @@ def test_a_page_shown_as_a_draft_is_still_a_jumps_destination(tmp_path):
     preview.rebuild(view)
     assert view.draft
     assert preview.anchors()[5] == f"#page-{view.id}"
+
+
+@pytest.mark.slow
+def test_a_served_edition_jumps_as_the_edition_builds_it_and_rebuilds_the_rest(
+    tmp_path, monkeypatch
+):
+    """The live proof of an edition builds page 1 before the page its lead runs on, so
+    page 3 shows the rest; an edit on page 1 rebuilds page 3 too, after it."""
+    monkeypatch.setattr(serve, "build", build)  # the real one, whatever a fixture left
+    edition = write_edition(tmp_path / "edition")
+    preview = Preview(edition, DEFAULT)
+    pages = list(preview.pages.values())
+    assert preview.in_order(pages[::-1]) == pages  # senders first, whatever asked
+    for page in preview.in_order(pages):
+        preview.rebuild(page)
+    front, _, inner = preview.summaries()
+    assert front["error"] is None and inner["error"] is None, (front["error"], inner["error"])
+    jumps = {
+        jump["label"]: jump["href"]
+        for shown in (front, inner)
+        for module in shown["overlay"]["modules"]
+        for jump in module["jumps"]
+    }
+    assert jumps == {"下转第3版": f"#page-{pages[2].id}", "上接第1版": f"#page-{pages[0].id}"}
+    assert [len(shown["overlay"]["ads"]) for shown in (front, inner)] == [2, 1]
+    changed = {pages[0].directory / "01-story.md"}
+    assert preview.affected(changed) == [pages[0], pages[2]]

@@ -112,9 +112,9 @@ def _drawn(layout: Layout, size: tuple[float, float], roles: dict[str, fonts.Rol
     }
 
 
-def linked(drawn: dict, anchors: dict[int | str, str]) -> dict:
+def linked(drawn: dict, anchors: dict[int, str]) -> dict:
     """`drawn` with each jump given the address of the page it names, where one is shown:
-    `anchors` maps a 版次 (or an unresolved page's directory name) to its address."""
+    `anchors` maps a 版次 to its address."""
     modules = [
         {
             **info,
@@ -143,19 +143,16 @@ def _module_info(layout: Layout, module: Module) -> dict:
 
 
 def _jumps(module: Module) -> list[dict]:
-    """Where the article comes from and goes to, as the printed jump line says it.
-
-    Outside an edition `Jump.to` is unresolved: the page as written stands in for it.
-    """
+    """Where the article comes from and goes to, as its printed jump lines say: a jump
+    is made only in an edition, where the rest has a page to run on."""
     article = module.article
     jumps = []
     if article.continued_from is not None:
         page = article.continued_from
         jumps.append({"kind": "from", "page": page, "label": f"上接第{page}版"})
-    if article.jump is not None:
-        to = article.jump.to if article.jump.to is not None else article.jump.page
-        label = f"下转第{to}版" if isinstance(to, int) else f"下转 {to}"
-        jumps.append({"kind": "to", "page": to, "label": label})
+    if module.rest and article.jump is not None and article.jump.to is not None:
+        to = article.jump.to
+        jumps.append({"kind": "to", "page": to, "label": f"下转第{to}版"})
     return jumps
 
 

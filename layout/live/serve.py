@@ -40,6 +40,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..errors import FitError, LayoutError, SetupError
+from ..model.document import Continuation
 from ..model.layout import Layout
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
@@ -48,7 +49,8 @@ from ..production import report as build_report
 from ..production.edition import page_name
 from ..production.watch import watch_options
 from ..render.html_to_pdf import STYLES
-from ..sources.edition import page_directories
+from ..sources.edition import EDITION_FILE, load_edition, page_directories
+from ..sources.jumps import Link, resolve_jumps
 from ..sources.page import load_page
 from ..typeset import fonts
 from .overlay import draft_overlay, linked, overlay
@@ -109,16 +111,15 @@ class Preview:
         views = [PageView(page_name(n, directory), directory) for n, directory in directories]
         self.pages = {view.id: view for view in views}
         self.lock = threading.Lock()  # one build at a time: they share fonts and caches
+        self.rests: dict[Path, tuple[Continuation, ...]] = {}  # the rests each page sent on
 
-    def anchors(self) -> dict[int | str, str]:
-        """Where each page is shown: by its 版次 and, for a jump not resolved, its directory."""
-        anchors: dict[int | str, str] = {}
-        for page in self.pages.values():
-            anchor = f"#page-{quote(page.id)}"
-            anchors[page.directory.name] = anchor
-            if page.number is not None:
-                anchors[page.number] = anchor
-        return anchors
+    def anchors(self) -> dict[int, str]:
+        """Where each page is shown, by its 版次."""
+        return {
+            page.number: f"#page-{quote(page.id)}"
+            for page in self.pages.values()
+            if page.number is not None
+        }
 
     def summaries(self) -> list[dict]:
         """What the browser draws of each page, its jumps linked to the pages shown."""
@@ -133,19 +134,59 @@ class Preview:
         return [self.target, STYLES, *(page.directory for page in self.pages.values())]
 
     def affected(self, changed: set[Path]) -> list[PageView]:
-        """The pages a change concerns: a style concerns all of them."""
+        """The pages a change concerns: a style concerns all of them, a page the pages
+        its jumps run on; each after the pages that jump into it."""
         if any(path.resolve().is_relative_to(STYLES) for path in changed):
-            return list(self.pages.values())
-        return [
-            page
-            for page in self.pages.values()
-            if any(path.resolve().is_relative_to(page.directory.resolve()) for path in changed)
-        ]
+            return self.in_order(list(self.pages.values()))
+        return self.in_order(
+            [
+                page
+                for page in self.pages.values()
+                if any(path.resolve().is_relative_to(page.directory.resolve()) for path in changed)
+            ]
+        )
+
+    def links(self) -> tuple[Link, ...]:
+        """The edition's jumps as they resolve now: none for a page, or while they do not
+        (each page's own build then sets its articles whole and says why)."""
+        if not (self.target / EDITION_FILE).is_file():
+            return ()
+        try:
+            return resolve_jumps(load_edition(self.target))[0]
+        except LayoutError:
+            return ()
+
+    def in_order(self, pages: list[PageView]) -> list[PageView]:
+        """`pages` and the pages their jumps run on, each after the pages jumping into it."""
+        links = [(link.sender.resolve(), link.receiver.resolve()) for link in self.links()]
+        views = {view.directory.resolve(): view for view in self.pages.values()}
+        wanted = {page.directory.resolve() for page in pages}
+        while grown := {r for s, r in links if s in wanted and r in views} - wanted:
+            wanted |= grown
+        ordered: list[PageView] = []
+        waiting = [d for d in views if d in wanted]
+        while waiting:  # a loop of jumps is refused at load: then edition order is kept
+            ready = [d for d in waiting if not any(r == d and s in waiting for s, r in links)]
+            ordered += [views[d] for d in ready or waiting]
+            waiting = [d for d in waiting if d not in (ready or waiting)]
+        return ordered
 
     def rebuild(self, page: PageView) -> None:
         with self.lock:
+            here = page.directory.resolve()
+            links = self.links()
+            jumps = {link.slug: link.to for link in links if link.sender.resolve() == here}
+            continued = tuple(
+                rest
+                for link in links
+                if link.receiver.resolve() == here
+                for rest in self.rests.get(link.sender.resolve(), ())
+                if rest.slug == link.slug
+            )
             try:
-                result = build(page.directory, options=self.output)
+                result = build(
+                    page.directory, options=self.output, jumps=jumps, continued=continued
+                )
             except (LayoutError, SetupError) as error:
                 page.error = str(error)
                 page.problems = [
@@ -161,6 +202,7 @@ class Preview:
                 page.report = build_report.report_bytes([entry])
                 page.overlay = overlay(result, fonts.load_roles())
                 page.number = result.page.number
+                self.rests[here] = result.continuations
                 page.error, page.problems, page.draft = None, [], False
                 page.shown += 1
             page.version += 1
@@ -229,7 +271,7 @@ def create_app(
 
         # The server calls this on Ctrl-C: open event streams end, so it can stop.
         app.state.end_streams = lambda: loop.call_soon_threadsafe(end_streams)
-        await rebuild(list(preview.pages.values()))
+        await rebuild(preview.in_order(list(preview.pages.values())))
         stop = asyncio.Event()
         task = asyncio.create_task(watch_sources(stop)) if watch else None
         yield

@@ -52,8 +52,18 @@ class Copy:
 
 
 def page_articles(page: Page) -> tuple[Article, ...]:
-    """Every article file the page reads: its articles, then its fillers (补白)."""
-    return (*page.articles, *page.fillers)
+    """Every article file the page reads: its articles, then its fillers (补白); not the
+    rest of an article jumped from another page, whose file is that page's."""
+    return (*(a for a in page.articles if a.continued_from is None), *page.fillers)
+
+
+def page_files(page: Page) -> set[Path]:
+    """Every file a build of the page reads: page.yaml, the articles and their photos,
+    the ads' artwork."""
+    files = {page.directory / PAGE_FILE, *(ad.file for ad in page.ads)}
+    for article in page_articles(page):
+        files |= {article.file, *(image.path for image in article.images)}
+    return files
 
 
 def page_copy(page: Page) -> Iterator[Copy]:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ..errors import LayoutError, shown
-from ..model.copy import PAGE_FILE, page_articles
+from ..model.copy import PAGE_FILE, page_files
 from ..sources.edition import EDITION_FILE, load_edition
 from ..sources.page import load_page
 from .write import written_path
@@ -46,8 +46,7 @@ def page_sources(directory: Path, layout: Path | None = None) -> frozenset[Path]
         page = load_page(directory)
     except LayoutError:
         page = None
-    for article in page_articles(page) if page else ():
-        files |= {article.file, *(image.path for image in article.images)}
+    files |= page_files(page) if page else set()
     return frozenset(written_path(f) for f in files)
 
 

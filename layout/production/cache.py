@@ -3,7 +3,9 @@
 A page's key hashes everything its PDF depends on: exactly the files the
 build reads of the page directory (page.yaml, the articles and fillers it
 lists, their photos; names and bytes), the code and styles that typeset it, the pinned
-package versions, the font files the roles resolve to, and the build options.
+package versions, the font files the roles resolve to, and the build options
+(in an edition also the page's jumps and the text of the rests other pages
+send it, so an edit that moves a cut rebuilds the page the rest runs on).
 Two builds with one key give the same bytes (builds are reproducible), so a
 stored PDF can stand in for a new one.  Entries are written atomically; a
 damaged or partial entry is a miss, never an error.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from .. import PROJECT
 from ..errors import LayoutError
-from ..model.copy import PAGE_FILE, page_articles
+from ..model.copy import page_files
 from ..model.document import Page
 from ..output.write import write_atomically
 from ..sources.page import load_page
@@ -93,11 +95,8 @@ def loaded_key(page: Page, options: dict[str, object]) -> str | None:
     digest = hashlib.sha256()
     digest.update(code_version().encode() + fonts_version().encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
-    files = {page.directory / PAGE_FILE}
-    for article in page_articles(page):
-        files |= {article.file, *(image.path for image in article.images)}
     try:
-        _digest_files(digest, page.directory, files)
+        _digest_files(digest, page.directory, page_files(page))
     except OSError:
         return None
     return digest.hexdigest()

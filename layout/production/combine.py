@@ -2,7 +2,9 @@
 
 Readers of an edition jump by page and by story, so the outline has one entry
 per page (its 版次 and section) with one child per article at its headline;
-page labels show 第N版 in the viewer's page box.  The pages are copied as
+the rest of a jumped article (上接) is no article of its page but a child
+"续（第N版）" of its article's entry, where a reader looks for it.  Page labels
+show 第N版 in the viewer's page box.  The pages are copied as
 built, byte for byte in content; the file's identifier is derived from its
 content and its dates from the edition's, so the same pages give the same file.
 """
@@ -29,15 +31,20 @@ def combine(pages: list[tuple[bytes, PageMarks]], edition: Edition) -> bytes:
     for pdf, _ in pages:
         with pikepdf.open(io.BytesIO(pdf)) as source:
             combined.pages.extend(source.pages)
+    rests = {
+        (rest.from_page, rest.slug): _item(combined, f"续（第{marks.number}版）", index, rest.top)
+        for index, (_, marks) in enumerate(pages)
+        for rest in marks.rests
+    }
     labels = []
     with combined.open_outline() as outline:
         for index, (_, marks) in enumerate(pages):
-            height = float(combined.pages[index].mediabox[3])
-            entry = pikepdf.OutlineItem(marks.label, index, "XYZ", left=0, top=height)
-            entry.children.extend(
-                pikepdf.OutlineItem(article.title, index, "XYZ", left=0, top=height - article.top)
-                for article in marks.articles
-            )
+            entry = _item(combined, marks.label, index, 0)
+            for article in marks.articles:
+                item = _item(combined, article.title, index, article.top)
+                if (rest := rests.get((marks.number, article.slug))) is not None:
+                    item.children.append(rest)
+                entry.children.append(item)
             outline.root.append(entry)
             labels += [index, pikepdf.Dictionary(P=pikepdf.String(f"第{marks.number}版"))]
     combined.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
@@ -51,6 +58,12 @@ def combine(pages: list[tuple[bytes, PageMarks]], edition: Edition) -> bytes:
     buffer = io.BytesIO()
     combined.save(buffer, deterministic_id=True)
     return buffer.getvalue()
+
+
+def _item(pdf: pikepdf.Pdf, title: str, index: int, top: float) -> pikepdf.OutlineItem:
+    """An outline entry for page `index`, `top` pt from its top edge."""
+    height = float(pdf.pages[index].mediabox[3])
+    return pikepdf.OutlineItem(title, index, "XYZ", left=0, top=height - top)
 
 
 def _pdf_date(day: date) -> str:

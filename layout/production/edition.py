@@ -1,10 +1,14 @@
 """Build an edition: every page in worker processes, then the edition PDF, proofs and report.
 
-Pages are independent, so they build in parallel (one process per core by
-default; each worker keeps its resolved fonts and HarfBuzz faces across the
-pages it builds) and through the cache.  The edition PDF is written only if
-every page built, and the previous one is removed when a build starts: after a
-failed or interrupted build there is none, so a stale one is never taken for current.
+Pages build in parallel (one process per core by default; each worker keeps
+its resolved fonts and HarfBuzz faces across the pages it builds) and through
+the cache.  A jump (下转/上接) ties two pages: the page a rest runs on is set
+only once the page sending it has ended, for the cut falls where the sending
+page's composition puts it; so a page starts when every page jumping into it
+has ended (pages without jumps all start at once).  The edition PDF is written
+only if every page built, and the previous one is removed when a build starts:
+after a failed or interrupted build there is none, so a stale one is never
+taken for current.
 """
 
 from __future__ import annotations
@@ -12,16 +16,19 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import TracebackType
 
-from ..errors import SetupError
+from ..errors import LayoutError, Problem, SetupError, SourceError, shown
 from ..model.document import Edition
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import contact_sheet
 from ..output.write import write_atomically
+from ..sources.jumps import Link, edition_links
 from ..typeset import fonts
+from . import report as build_report
 from .cache import CACHE_DIR
 from .combine import combine
 from .page_job import (
@@ -92,16 +99,7 @@ def build_edition(
     discard_edition_pdf(out)
     jobs = page_jobs(edition, out, options)
     finished: dict[Path, PageOutcome] = {}
-    misses = []
-    for job in jobs:
-        key = cache_key(job)
-        outcome = from_cache(job, key)
-        if outcome is None:
-            misses.append((job, key))
-        else:
-            finished[job.directory] = outcome
-            on_page(outcome)
-    for outcome in _run(misses, options.jobs):
+    for outcome in _outcomes(edition, jobs, options.jobs):
         finished[outcome.directory] = outcome
         on_page(outcome)
     outcomes = tuple(finished[job.directory] for job in jobs)
@@ -132,27 +130,133 @@ def _marks(outcome: PageOutcome) -> PageMarks:
     return outcome.marks
 
 
-def _run(jobs: list[tuple[PageJob, str | None]], workers: int) -> Iterator[PageOutcome]:
-    """Build each (job, cache key), in worker processes when there is more than one."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job, key in jobs:
-            yield _guarded(job, key)
+def _outcomes(edition: Edition, jobs: list[PageJob], workers: int) -> Iterator[PageOutcome]:
+    """Each page's outcome as it ends: a page is taken up once every page jumping into it has
+    ended (with the rests they sent), then from the cache or built."""
+    try:
+        links = edition_links(edition)
+    except SourceError as error:  # a source changed since the edition was loaded
+        for job in jobs:
+            yield _failed(job, error)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm) as pool:
-        futures: dict[Future[PageOutcome], PageJob] = {
-            pool.submit(build_page, job, key): job for job, key in jobs
-        }
-        try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except SetupError:  # no page can build on this machine
-                    raise
-                except Exception as error:  # a crashed page is reported; the others go on
-                    yield crashed(futures[future], error)
-        except BaseException:  # Ctrl-C, or no fonts: the pages not begun are not begun
-            pool.shutdown(cancel_futures=True)
-            raise
+    done: dict[Path, PageOutcome] = {}
+    waiting = list(jobs)
+    with _Workers(workers) as pool:
+        while waiting or pool.busy:
+            ready = [job for job in waiting if _senders(job, links) <= done.keys()]
+            if not ready:
+                assert pool.busy, "jumps never loop (sources/jumps.py)"
+                for outcome in pool.ended():
+                    done[outcome.directory] = outcome
+                    yield outcome
+                continue
+            waiting = [job for job in waiting if job not in ready]
+            misses: list[tuple[PageJob, str | None]] = []
+            for job in [_linked(job, links, done) for job in ready]:
+                blocked = _blocked(job, links, done)
+                key = None if blocked else cache_key(job)
+                settled = blocked or from_cache(job, key)
+                if settled is None:
+                    misses.append((job, key))
+                else:
+                    done[job.directory] = settled
+                    yield settled
+            for job, key in misses:
+                pool.submit(job, key, len(misses) + len(waiting))
+
+
+def _senders(job: PageJob, links: tuple[Link, ...]) -> set[Path]:
+    return {link.sender for link in links if link.receiver == job.directory}
+
+
+def _linked(job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]) -> PageJob:
+    """The job with what the edition brings it: the 版次 its jumps run on, the rests sent to it."""
+    jumps = {link.slug: link.to for link in links if link.sender == job.directory}
+    continued = tuple(
+        rest
+        for link in links
+        if link.receiver == job.directory
+        for rest in done[link.sender].continuations
+        if rest.slug == link.slug
+    )
+    return replace(job, jumps=jumps, continued=continued)
+
+
+def _blocked(
+    job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]
+) -> PageOutcome | None:
+    """A page that cannot be set because a page sending it a rest failed; else None."""
+    problems = [
+        Problem(
+            f"the rest of this article runs on {shown(job.directory.name)}, which is not set: "
+            f"its first page, {shown(link.sender)}, did not build",
+            link.article,
+            link.line,
+            "continues",
+            f"fix {shown(link.sender.name)} first: its problems are listed with it",
+        )
+        for link in links
+        if link.receiver == job.directory and done[link.sender].status == "failed"
+    ]
+    return _failed(job, LayoutError(problems)) if problems else None
+
+
+def _failed(job: PageJob, error: LayoutError) -> PageOutcome:
+    entry = build_report.failed_entry(job.directory, error)
+    return PageOutcome(job.directory, "failed", entry, None, 0.0, str(error))
+
+
+class _Workers:
+    """Page builds: in worker processes, started at the first build that needs them, or here
+    when only one page may need building (a pool costs more than it saves)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future[PageOutcome], PageJob] = {}
+        self.here: list[tuple[PageJob, str | None]] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.futures or self.here)
+
+    def submit(self, job: PageJob, key: str | None, pages: int) -> None:
+        """Build `job` (under cache `key`); `pages`: how many may still need building."""
+        if self.pool is None and (self.workers <= 1 or pages <= 1):
+            self.here.append((job, key))
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(min(self.workers, pages), initializer=_warm)
+        self.futures[self.pool.submit(build_page, job, key)] = job
+
+    def ended(self) -> list[PageOutcome]:
+        """The outcomes of the next builds to end (at least one)."""
+        if self.here:
+            return [_guarded(*self.here.pop(0))]
+        ended, _ = wait(self.futures, return_when=FIRST_COMPLETED)
+        outcomes = []
+        for future in ended:
+            job = self.futures.pop(future)
+            try:
+                outcomes.append(future.result())
+            except SetupError:  # no page can build on this machine
+                raise
+            except Exception as error:  # a crashed page is reported; the others go on
+                outcomes.append(crashed(job, error))
+        return outcomes
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """On Ctrl-C, no fonts or a bug here, the pages not begun are not begun."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=kind is not None)
 
 
 def _warm() -> None:

@@ -10,12 +10,13 @@ else that goes wrong is a bug and propagates, for the caller to report.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import LayoutError
+from ..model.document import Block, Continuation, Span
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
 from ..output.write import write_atomically
@@ -35,12 +36,26 @@ class PageJob:
     output: OutputOptions = DEFAULT
     cache: Path | None = None  # the cache's root; None builds every time
     dpi: int = 50  # of the proof
+    # In an edition: the 版次 each jumping article (by slug) runs on, and the rests
+    # other pages send here (下转/上接).
+    jumps: Mapping[str, int] = field(default_factory=dict)
+    continued: tuple[Continuation, ...] = ()
 
 
 @dataclass(frozen=True)
 class Bookmark:
     title: str
     top: float  # pt from the top of the page
+    slug: str  # the article's file stem, which its rest on another page shares
+
+
+@dataclass(frozen=True)
+class Rest:
+    """Where the rest of a jumped article (上接) begins on its page."""
+
+    slug: str
+    from_page: int  # 版次 of its first part
+    top: float
 
 
 @dataclass(frozen=True)
@@ -50,18 +65,21 @@ class PageMarks:
     number: int  # 版次
     label: str  # 第5版 专版
     articles: tuple[Bookmark, ...]
+    rests: tuple[Rest, ...] = ()  # outlined under their articles' first parts
 
     def to_json(self) -> dict:
         return {
             "number": self.number,
             "label": self.label,
-            "articles": [{"title": a.title, "top": a.top} for a in self.articles],
+            "articles": [{"title": a.title, "top": a.top, "slug": a.slug} for a in self.articles],
+            "rests": [{"slug": r.slug, "from": r.from_page, "top": r.top} for r in self.rests],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> PageMarks:
-        articles = tuple(Bookmark(a["title"], a["top"]) for a in data["articles"])
-        return cls(data["number"], data["label"], articles)
+        articles = tuple(Bookmark(a["title"], a["top"], a["slug"]) for a in data["articles"])
+        rests = tuple(Rest(r["slug"], r["from"], r["top"]) for r in data["rests"])
+        return cls(data["number"], data["label"], articles, rests)
 
 
 @dataclass(frozen=True)
@@ -72,16 +90,54 @@ class PageOutcome:
     marks: PageMarks | None
     seconds: float
     error: str | None = None  # for a failed page, the message naming file, field and fix
+    continuations: tuple[Continuation, ...] = ()  # the rests it sends to other pages
 
 
 def marks_of(result: Build) -> PageMarks:
     page, grid = result.page, result.layout.grid
     label = f"第{page.number}版" + (f" {page.section}" if page.section else "")
+    modules = sorted(result.layout.modules, key=lambda m: (m.box.row, m.box.column))
     articles = tuple(
-        Bookmark(module.article.headline, round(grid.y(module.box.row), 2))
-        for module in sorted(result.layout.modules, key=lambda m: (m.box.row, m.box.column))
+        Bookmark(m.article.headline, round(grid.y(m.box.row), 2), m.article.file.stem)
+        for m in modules
+        if m.article.continued_from is None
     )
-    return PageMarks(page.number, label, articles)
+    rests = tuple(
+        Rest(m.article.file.stem, m.article.continued_from, round(grid.y(m.box.row), 2))
+        for m in modules
+        if m.article.continued_from is not None
+    )
+    return PageMarks(page.number, label, articles, rests)
+
+
+def rest_json(rest: Continuation, directory: Path) -> dict:
+    """`rest` as JSON, its file relative to `directory`: a moved edition still finds it."""
+    return {
+        "file": rest.file.relative_to(directory).as_posix(),
+        "slug": rest.slug,
+        "headline": rest.headline,
+        "from": rest.from_page,
+        "to": rest.to_page,
+        "blocks": [
+            {
+                "kind": b.kind,
+                "line": b.line,
+                "continued": b.continued,
+                "spans": [[s.text, s.bold] for s in b.spans],
+            }
+            for b in rest.blocks
+        ],
+    }
+
+
+def rest_from_json(data: dict, directory: Path) -> Continuation:
+    """The rest `rest_json` wrote, its file found under `directory` again."""
+    blocks = tuple(
+        Block(b["kind"], tuple(Span(t, bold) for t, bold in b["spans"]), b["line"], b["continued"])
+        for b in data["blocks"]
+    )
+    file = directory / data["file"]
+    return Continuation(file, data["slug"], data["headline"], data["from"], data["to"], blocks)
 
 
 def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> PageOutcome:
@@ -92,16 +148,28 @@ def run_page(job: PageJob, clock: Callable[[], float] = time.perf_counter) -> Pa
 
 def cache_key(job: PageJob) -> str | None:
     """The page's cache key, taken before any build: it names the sources as they were read."""
-    return page_key(job.directory, job.output.cache_key()) if job.cache is not None else None
+    return page_key(job.directory, _key_options(job)) if job.cache is not None else None
+
+
+def _key_options(job: PageJob) -> dict[str, object]:
+    """The build options and what an edition brings the page: the 版次 its jumps run on and
+    the rests it receives, by their text (where the sending page lies is not this page's)."""
+    return {
+        **job.output.cache_key(),
+        "jumps": dict(job.jumps),
+        "continued": [rest_json(rest, rest.file.parent) for rest in job.continued],
+    }
 
 
 def _unchanged(job: PageJob, key: str, page: Page) -> bool:
     """Whether the files the build read still give `key`.
 
     The build loads the page again; a source edited after the key was taken
-    would otherwise store the new PDF under the old sources' key.
+    would otherwise store the new PDF under the old sources' key.  The rests
+    it set are in the key by their text, not their files.
     """
-    return loaded_key(page, job.output.cache_key()) == key
+    own = replace(page, articles=tuple(a for a in page.articles if a.continued_from is None))
+    return loaded_key(own, _key_options(job)) == key
 
 
 def from_cache(
@@ -123,7 +191,8 @@ def from_cache(
     _write_proof(job, hit.pdf, hit.extra(proof_name), hit.place / proof_name)
     entry = {**hit.entry["report"], "status": "cached", "outputs": _outputs(job)}
     marks = PageMarks.from_json(hit.entry["marks"])
-    return PageOutcome(job.directory, "cached", entry, marks, clock() - started)
+    rests = tuple(rest_from_json(rest, job.directory) for rest in hit.entry["continuations"])
+    return PageOutcome(job.directory, "cached", entry, marks, clock() - started, None, rests)
 
 
 def build_page(
@@ -135,7 +204,14 @@ def build_page(
 
     started = clock()
     try:
-        result = build(job.directory, job.pdf, options=job.output, clock=clock)
+        result = build(
+            job.directory,
+            job.pdf,
+            options=job.output,
+            clock=clock,
+            jumps=job.jumps,
+            continued=job.continued,
+        )
     except LayoutError as error:
         entry = build_report.failed_entry(job.directory, error)
         if drafts := drafts_written(error):  # a page that does not fit: beside its PDF
@@ -144,12 +220,18 @@ def build_page(
         return PageOutcome(job.directory, "failed", entry, None, seconds, str(error))
     marks = marks_of(result)
     report = build_report.built_entry(job.directory, result, [])
+    rests = result.continuations
     place = None
     if job.cache is not None and key is not None and _unchanged(job, key, result.page):
-        place = Cache(job.cache).put(key, result.pdf, {"report": report, "marks": marks.to_json()})
+        stored = {
+            "report": report,
+            "marks": marks.to_json(),
+            "continuations": [rest_json(rest, job.directory) for rest in rests],
+        }
+        place = Cache(job.cache).put(key, result.pdf, stored)
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
-    return PageOutcome(job.directory, "built", entry, marks, clock() - started)
+    return PageOutcome(job.directory, "built", entry, marks, clock() - started, None, rests)
 
 
 def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | None) -> None:

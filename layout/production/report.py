@@ -46,7 +46,16 @@ def built_entry(directory: Path, result: Build, outputs: list[Path]) -> dict:
             "body_pt": grid.em,
             "lines": grid.rows,
         },
-        "modules": {m.article.file.name: slot_of(m.box) for m in result.layout.modules},
+        "modules": {
+            m.article.file.name: slot_of(m.box)
+            for m in result.layout.modules
+            if m.article.continued_from is None
+        },
+        "continued": [  # the rests of other pages' articles (上接), by their files there
+            {"file": str(m.article.file), "from": m.article.continued_from, **slot_of(m.box)}
+            for m in result.layout.modules
+            if m.article.continued_from is not None
+        ],
         "levers": list(result.layout.levers),  # how the composer fitted the copy
         "fillers": [m.article.file.name for m in result.layout.modules if m.filler],
         "fonts": [dataclasses.asdict(font) for font in report.fonts],

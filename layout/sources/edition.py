@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import Problem, SourceError
 from ..model.document import Edition
 from .explain import in_reading_order, read_model, validate
+from .jumps import resolve_jumps
 from .located import Yaml
 from .models import EditionSource, PageSource
 from .page import PAGE_FILE, open_page_yaml
@@ -18,8 +19,9 @@ def load_edition(directory: Path) -> Edition:
     """Load and validate an edition directory; raise `SourceError` listing every problem.
 
     Each page's own sources are validated when the page is built; here only what
-    ties the pages together: they exist, none twice, and each page.yaml agrees
-    with the edition on paper and date and has a page number of its own.
+    ties the pages together: they exist, none twice, each page.yaml agrees
+    with the edition on paper and date and has a page number of its own, and
+    each jump (`continues:`) names another page of the edition (`jumps.py`).
     """
     path = Path(directory) / EDITION_FILE
     if path.is_file() and not path.resolve().is_relative_to(path.parent.resolve()):
@@ -30,9 +32,11 @@ def load_edition(directory: Path) -> Edition:
     problems: list[Problem] = []
     pages = [path.parent / entry for entry in source.pages]
     _check_edition_pages(source, pages, doc, problems)
+    edition = Edition(path, source.paper, source.date, tuple(pages), source.title)
+    problems += resolve_jumps(edition)[1]
     if problems:
         raise SourceError(in_reading_order(problems))
-    return Edition(path, source.paper, source.date, tuple(pages), source.title)
+    return edition
 
 
 def page_directories(target: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import CheckError, Problem
 from ..model.copy import BANNER_ROLES, HEAD_ROLES, PAGE_FILE, page_copy
-from ..model.document import Page
+from ..model.document import Article, Page
 from ..model.grid import Grid
 from ..model.layout import Box, Layout, Module
 from ..typeset.measure import Heading
@@ -184,7 +184,7 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     display, display_problems = measure_display(glyphs, list(_display_areas(page, layout)))
     for name, figures in display.items():
         typography.setdefault(name, Typography()).add(figures)
-    order = [article.file.name for article in (*page.articles, *page.fillers)]
+    order = [label(article) for article in (*page.articles, *page.fillers)]
     report.typography = {name: typography[name] for name in order if name in typography}
     report.banner = typography.get(BANNER, Typography())
     report.problems += problems + display_problems
@@ -206,6 +206,13 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     return report
 
 
+def label(article: Article) -> str:
+    """An article as the report names it: its file; the rest of a jumped one, marked so."""
+    if article.continued_from is None:
+        return article.file.name
+    return f"{article.file.name}（上接第{article.continued_from}版）"
+
+
 def _frames(layout: Layout) -> Iterator[Frame]:
     for module in layout.modules:
         yield from _frames_of(module, layout)
@@ -219,7 +226,7 @@ def _frames_of(module: Module, layout: Layout) -> Iterator[Frame]:
         for number, row in enumerate(column):
             top = grid.y(module.column_row(index) + number)
             yield Frame(
-                module.article.file.name,
+                label(module.article),
                 left,
                 left + grid.column_width,
                 top,
@@ -243,7 +250,7 @@ def _display_areas(page: Page, layout: Layout) -> Iterator[DisplayArea]:
         yield _area(grid, layout.banner.box, layout.banner.headings, owner, names)
     for module in layout.modules:
         article, box = module.article, module.box
-        owner = (article.file.name, article.file)
+        owner = (label(article), article.file)
         head = Box(box.column, box.columns, box.row, module.head_rows)
         names = {name: getattr(article, name) for name in HEAD_ROLES}
         yield _area(grid, head, module.headings, owner, names)
