@@ -2,8 +2,10 @@
 
     .venv/bin/python -m tests.benchmark [--runs N]
 
-Not a test: it prints, for the seed page and for generated pages of 3, 6 and 10
-articles (fitted to their page as a copy editor would), the median search time
+Not a test: it prints, for the seed page, for generated pages of 3, 6 and 10
+articles (fitted to their page as a copy editor would), and for the front page
+and page 3 of tests/ad_edition.py (ads, and the lead jumping from one to the
+other, built as the edition builds them), the median search time
 (the compose stage: measuring and arranging), the number of measurements the
 search made (paragraphs broken into lines, display lines fitted), the whole
 build, WeasyPrint alone writing the same final HTML, and their ratio.
@@ -24,6 +26,7 @@ from layout.render.html_to_pdf import STYLES, STYLESHEETS
 from layout.render.template import render_html
 from layout.typeset import linebreak, measure
 from layout.typeset.fonts import load_roles
+from tests.ad_edition import write_edition
 from tests.conftest import SEED
 from tests.pagegen import Spec, fitted, write_page
 
@@ -69,13 +72,21 @@ def _plain_weasyprint(html: str, base: Path) -> float:
     return time.perf_counter() - started
 
 
-def _pages(scratch: Path) -> list[tuple[str, Path]]:
-    pages = [("seed page", SEED)]
+def _pages(scratch: Path) -> list[tuple[str, Path, dict]]:
+    """Each page, with what its build is given in an edition (jumps, rests received)."""
+    pages = [("seed page", SEED, {})]
     for name, fmt, articles in GENERATED:
         specs = [Spec(400 * weight, photos) for weight, photos in articles]
         work = scratch / name.replace(" ", "-")
         specs = fitted(specs, format=fmt, seed=1, scratch=work)
-        pages.append((f"{name} ({fmt})", write_page(work / "page", specs, format=fmt, seed=1)))
+        pages.append((f"{name} ({fmt})", write_page(work / "page", specs, format=fmt, seed=1), {}))
+    edition = write_edition(scratch / "ads")
+    jumps = {"jumps": {"01-story": 3}}
+    rests = build(edition / "p1", **jumps).continuations
+    pages += [
+        ("ads, jump out (tabloid)", edition / "p1", jumps),
+        ("ads, jump in (tabloid)", edition / "p3", {"continued": rests}),
+    ]
     return pages
 
 
@@ -87,13 +98,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"runs: {args.runs} (medians, seconds)")
     print(f"{'page':28} {'search':>7} {'measured':>9} {'build':>7} {'weasyprint':>11} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as scratch:
-        for name, directory in _pages(Path(scratch)):
-            build(directory)  # warm: fonts resolved, modules imported
+        for name, directory, given in _pages(Path(scratch)):
+            build(directory, **given)  # warm: fonts resolved, modules imported
             builds, searches = [], []
             for _ in range(args.runs):
                 with Counter() as counter:
                     started = time.perf_counter()
-                    result = build(directory)
+                    result = build(directory, **given)
                     builds.append(time.perf_counter() - started)
                 searches.append(result.timings["compose"])
             html = render_html(result.page, result.layout, roles)

@@ -99,6 +99,7 @@ def close(a, b) -> bool:
     return all(abs(x - y) <= TOLERANCE for x, y in zip(a, b, strict=True))
 
 
+@pytest.mark.slow
 def test_each_ads_artwork_is_its_booked_size_inside_its_box(pages: dict[int, Build]) -> None:
     front, inner = pages[1], pages[3]
     for built in (front, inner):
@@ -126,6 +127,7 @@ def glyphs_in(pdf: bytes, rect: tuple[float, float, float, float]) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_pdf_ads_text_is_still_text_and_no_copy_falls_inside_an_ad(
     pages: dict[int, Build],
 ) -> None:
@@ -138,6 +140,7 @@ def test_a_pdf_ads_text_is_still_text_and_no_copy_falls_inside_an_ad(
             assert glyphs_in(built.pdf, placed.frame) == own, placed.ad.name
 
 
+@pytest.mark.slow
 def test_a_rule_and_a_label_mark_every_ad(pages: dict[int, Build]) -> None:
     for built in pages.values():
         for placed in built.layout.ads:
@@ -155,6 +158,7 @@ def test_a_rule_and_a_label_mark_every_ad(pages: dict[int, Build]) -> None:
             ), placed.ad.name
 
 
+@pytest.mark.slow
 def test_the_pages_around_the_ads_keep_every_rule_of_make_up(pages: dict[int, Build]) -> None:
     """No clipped paragraph, no glyph outside a box, level columns, no hole, no overlap, no
     tombstone: the same rules as every generated page, read back from these two."""

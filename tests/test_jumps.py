@@ -13,6 +13,7 @@ from layout.compose.jumps import cut, jump_out, linked, split_blocks
 from layout.model.document import Block, Continuation, Span
 from layout.model.grid import Grid
 from layout.pipeline import build
+from layout.sources.page import load_page
 from layout.typeset.fonts import load_roles
 from layout.typeset.measure import Typesetter
 from tests.conftest import SEED
@@ -34,7 +35,7 @@ def blocks_of(texts: list[str], crossheads: set[int] = frozenset()) -> tuple[Blo
 POOL = sentences()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     picks=st.lists(st.integers(0, len(POOL) - 1), min_size=1, max_size=12),
     bold=st.integers(0, 5),
@@ -83,7 +84,7 @@ def test_a_crosshead_never_ends_the_part_that_stays(ts: Typesetter) -> None:
 
 def test_a_page_adds_the_rests_it_receives_after_its_articles() -> None:
     rest = (Block("paragraph", (Span("续完的文字。"),), 9, continued=True),)
-    page = build(SEED).page  # the seed as loaded
+    page = load_page(SEED)
     given_on = linked(page, {}, [Continuation(Path("a.md"), "a", "短标题", 1, 5, rest)])
     added = given_on.articles[-1]
     assert given_on.articles[:-1] == page.articles
@@ -91,6 +92,7 @@ def test_a_page_adds_the_rests_it_receives_after_its_articles() -> None:
     assert added.slug not in {a.slug for a in page.articles}
 
 
+@pytest.mark.slow
 def test_a_single_page_build_sets_the_whole_article_and_says_the_jump_needs_the_edition(
     tmp_path: Path,
 ) -> None:
