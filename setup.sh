@@ -2,7 +2,9 @@
 # Installs everything a build or a test run needs, and nothing twice:
 # Debian's fonts and the HarfBuzz subsetter (without it WeasyPrint subsets the
 # 20 MB CJK fonts in Python, ~40x slower), then a virtual environment with the
-# pinned Python packages.
+# pinned Python packages, and the project installed into it (editable) so that
+# every process of that environment imports it: a Dask scheduler or worker started
+# from .venv/bin, a notebook.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,4 +38,13 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; 
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
     echo "$wanted" >"$stamp"
+fi
+
+# Again when pyproject.toml (the entry point, the packages) or the checkout's place changes.
+installed=.venv/project.sha256
+project=$( (sha256sum pyproject.toml && pwd) | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$installed" 2>/dev/null)" != "$project" ]; then
+    echo "setup: installing the project into .venv" >&2
+    .venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+    echo "$project" >"$installed"
 fi

@@ -1,20 +1,38 @@
 """Batch mode on a real local Dask cluster: pages built where their archive says, through the
-cache, a crashed task retried once, and the command line's exit status and report."""
+cache, a crashed task retried once, the command line's exit status and report; what a worker
+receives and sends back; a cluster that cannot build said once."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from layout.errors import Problem, SetupError
+from layout.model.copy import page_files
 from layout.options import DEFAULT, PDFA, OutputOptions
-from layout.production.batch import batch_jobs, connect, find_pages, run_batch
-from layout.production.page_job import PageJob, PageOutcome, run_page
-from tests.conftest import SEED
+from layout.production.batch import (
+    ClusterError,
+    Delivery,
+    Parcel,
+    batch_jobs,
+    build_parcel,
+    check_cluster,
+    connect,
+    find_pages,
+    pack,
+    run_batch,
+)
+from layout.production.cache import code_version, fonts_version
+from layout.production.page_job import PageOutcome
+from layout.sources.page import load_page
+from tests.conftest import ROOT, SEED
 
 pytestmark = pytest.mark.slow  # builds PDFs: run by CI, skipped by -m 'not slow'
 
@@ -33,21 +51,22 @@ def _page(root: Path, relative: str, number: int, *, paper: bool = True) -> Path
     return page
 
 
-def crashes_once(job: PageJob) -> PageOutcome:
-    """Raises on its first call for a page, wherever that runs: the marker file remembers."""
-    marker = job.pdf.parent / f"{job.pdf.name}.crashed"
+def crashes_once(parcel: Parcel) -> Delivery:
+    """Raises on its first call for a page, in any worker of this machine: a marker file
+    beside the page's PDF remembers."""
+    marker = parcel.job.pdf.parent / f"{parcel.job.pdf.name}.crashed"
     marker.parent.mkdir(parents=True, exist_ok=True)
     try:
         marker.touch(exist_ok=False)
     except FileExistsError:
-        return run_page(job)
+        return build_parcel(parcel)
     raise RuntimeError("worker lost its fonts")
 
 
-def crashes_on_p02(job: PageJob) -> PageOutcome:
-    if job.directory.name == "p02":
+def crashes_on_p02(parcel: Parcel) -> Delivery:
+    if parcel.job.directory.name == "p02":
         raise RuntimeError("p02 always crashes")
-    return run_page(job)
+    return build_parcel(parcel)
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +169,8 @@ def test_a_crashed_task_is_retried_once(archive, tmp_path, client):
 
 def test_a_task_that_crashes_twice_is_reported_and_the_rest_complete(first_run, client):
     jobs, _, _ = first_run
+    # p02 without the cache, so it goes to a worker; the others come from the cache
+    jobs = [replace(job, cache=None) if job.directory.name == "p02" else job for job in jobs]
     heard: list[PageOutcome] = []
 
     outcomes = run_batch(jobs, client, on_page=heard.append, task=crashes_on_p02)
@@ -190,3 +211,161 @@ def test_command_line_exit_status_and_report(tmp_path, capsys, client):
     entries = json.loads(report.read_text(encoding="utf-8"))["pages"]
     assert [(e["page"], e["status"]) for e in entries] == [(str(good), "cached")]
     assert (out / "03/26/p05.pdf").read_bytes() == (out / f"{GOOD[0]}.pdf").read_bytes()
+
+
+def test_a_parcel_holds_the_files_the_build_reads_and_nothing_else(tmp_path):
+    page = _page(tmp_path / "archive", "p05", 5)
+    (page / "notes.txt").write_text("an editor's note, not a source", encoding="utf-8")
+    [job] = batch_jobs(tmp_path / "archive", [page], tmp_path / "out", output=DEFAULT, cache=True)
+
+    parcel = pack(job)
+
+    read = {p.relative_to(page).as_posix(): p.read_bytes() for p in page_files(load_page(page))}
+    assert dict(parcel.files) == read
+    assert "page.yaml" in parcel.files and "notes.txt" not in parcel.files
+    assert parcel.job == job
+
+
+def test_pages_failing_on_a_worker_name_the_clients_files(tmp_path, client):
+    """The worker builds in a folder of its own; its report, error and draft proof come back
+    naming the page under ROOT and the outputs under OUT, never the worker's folder."""
+    root, out = tmp_path / "archive", tmp_path / "out"
+    overset, emoji = root / "drafts" / "p10", root / "drafts" / "p11"
+    shutil.copytree(ROOT / "tests" / "cases" / "fit-overset", overset)
+    shutil.copytree(ROOT / "tests" / "cases" / "page-emoji-modifier", emoji)  # fails, no draft
+    jobs = batch_jobs(root, [overset, emoji], out, output=DEFAULT, cache=True)
+
+    outcomes = run_batch(jobs, client)
+
+    assert [(o.status, o.directory) for o in outcomes] == [("failed", p) for p in (overset, emoji)]
+    assert f"{overset / '01-story.md'}: body: overset by" in outcomes[0].error
+    assert f"{emoji / '01-story.md'}: headline: character" in outcomes[1].error
+    [draft] = outcomes[0].entry["draft"]
+    assert draft["path"] == str(out / "drafts" / "p10.draft.pdf")
+    assert _valid_pdf(Path(draft["path"]))
+    assert sorted(out.rglob("*.pdf")) == [Path(draft["path"])]
+    worker_folder = str(Path(tempfile.gettempdir(), "newspage-"))
+    for outcome in outcomes:
+        assert worker_folder not in json.dumps(outcome.entry) + outcome.error
+    assert not list((out / ".cache").glob("*/*"))  # a failure is never cached
+
+
+@pytest.mark.parametrize(
+    ("photo", "output"),
+    [(False, OutputOptions(PDFA)), (True, DEFAULT)],
+    ids=["PDF/A with its sources attached", "a photo"],
+)
+def test_a_page_built_by_a_worker_equals_a_local_build(tmp_path, photo, output):
+    """The worker's folder, unlike the page directory's name, leaves no trace in the PDF."""
+    from layout.pipeline import build
+    from tests.ad_edition import write_edition
+
+    if photo:
+        page = write_edition(tmp_path / "edition") / "p2"  # an inner page with a photo, no jump
+    else:
+        page = _page(tmp_path / "archive", "p05", 5)
+    [job] = batch_jobs(page, [page], tmp_path / "out", output=output, cache=False)
+
+    delivery = build_parcel(pack(job))
+
+    assert delivery.outcome.status == "built", delivery.outcome.error
+    assert delivery.files[job.pdf.name] == build(page, options=output).pdf
+
+
+class _Cluster:
+    """What `check_cluster` asks of a client, answering as a scheduler and workers would."""
+
+    def __init__(self, replies: dict, scheduler: Exception | None = None) -> None:
+        self.scheduler = type("Scheduler", (), {"address": "tcp://10.0.0.1:8786"})()
+        self.replies, self.failure = replies, scheduler
+
+    def wait_for_workers(self, count: int, timeout: float) -> None:
+        if not self.replies:
+            raise TimeoutError
+
+    def run_on_scheduler(self, function):
+        if self.failure is not None:
+            raise self.failure
+        return function()
+
+    def run(self, function, on_error: str) -> dict:
+        assert on_error == "return"
+        return self.replies
+
+
+@pytest.mark.parametrize(
+    ("replies", "scheduler", "said"),
+    [
+        (
+            {},
+            None,
+            "no Dask worker has joined the scheduler at tcp://10.0.0.1:8786 in 60 s:"
+            " start one with .venv/bin/dask worker tcp://10.0.0.1:8786",
+        ),
+        (
+            {"tcp://w1": "ok"},
+            ModuleNotFoundError("No module named 'layout'"),
+            "the Dask scheduler at tcp://10.0.0.1:8786 cannot import the project (No module named"
+            " 'layout'): run ./setup.sh in its environment, or start it with .venv/bin/dask"
+            " scheduler",
+        ),
+        (
+            {
+                "tcp://w1": "ok",
+                "tcp://w2": Exception("ModuleNotFoundError: No module named 'layout'"),
+            },
+            None,
+            "1 of 2 Dask workers of the scheduler at tcp://10.0.0.1:8786 cannot import the project"
+            " (ModuleNotFoundError: No module named 'layout'): run ./setup.sh in their environment,"
+            " or start them with .venv/bin/dask worker tcp://10.0.0.1:8786",
+        ),
+        (
+            {
+                "tcp://w1": SetupError(
+                    Problem(
+                        "font family 'Noto Serif CJK SC' is not installed", hint="run ./setup.sh"
+                    )
+                ),
+                "tcp://w2": SetupError(
+                    Problem(
+                        "font family 'Noto Serif CJK SC' is not installed", hint="run ./setup.sh"
+                    )
+                ),
+            },
+            None,
+            "2 of 2 Dask workers of the scheduler at tcp://10.0.0.1:8786 cannot build pages: font"
+            " family 'Noto Serif CJK SC' is not installed: run ./setup.sh, on their machines",
+        ),
+        (
+            {"tcp://w1": "ok", "tcp://w2": "old code"},
+            None,
+            "1 of 2 Dask workers of the scheduler at tcp://10.0.0.1:8786 build with other code than"
+            " this checkout: install this checkout there and run ./setup.sh",
+        ),
+        (
+            {"tcp://w1": "other fonts"},
+            None,
+            "1 of 1 Dask workers of the scheduler at tcp://10.0.0.1:8786 build with other fonts"
+            " than this machine: install this checkout there and run ./setup.sh",
+        ),
+    ],
+    ids=["no worker", "scheduler", "import", "fonts missing", "code", "fonts differ"],
+)
+def test_a_cluster_that_cannot_build_is_said_once_with_its_fix(replies, scheduler, said):
+    versions = {
+        "ok": (code_version(), fonts_version()),
+        "old code": ("0" * 64, fonts_version()),
+        "other fonts": (code_version(), "0" * 64),
+    }
+    answers = {w: versions.get(r, r) if isinstance(r, str) else r for w, r in replies.items()}
+
+    with pytest.raises(ClusterError) as raised:
+        check_cluster(_Cluster(answers, scheduler))
+
+    assert str(raised.value) == said
+    assert "\n" not in str(raised.value)
+
+
+def test_a_cluster_that_can_build_passes_the_check(client):
+    check_cluster(client)  # the local cluster's workers run this checkout with these fonts
+    check_cluster(_Cluster({"tcp://w1": (code_version(), fonts_version())}))

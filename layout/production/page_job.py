@@ -223,15 +223,29 @@ def build_page(
     rests = result.continuations
     place = None
     if job.cache is not None and key is not None and _unchanged(job, key, result.page):
-        stored = {
-            "report": report,
-            "marks": marks.to_json(),
-            "continuations": [rest_json(rest, job.directory) for rest in rests],
-        }
-        place = Cache(job.cache).put(key, result.pdf, stored)
+        place = store(job, key, result.pdf, report=report, marks=marks, rests=rests)
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
     return PageOutcome(job.directory, "built", entry, marks, clock() - started, None, rests)
+
+
+def store(
+    job: PageJob,
+    key: str,
+    pdf: bytes,
+    *,
+    report: dict,
+    marks: PageMarks,
+    rests: tuple[Continuation, ...],
+) -> Path:
+    """Keep a built page in the job's cache as `from_cache` reads it; wherever it was built."""
+    assert job.cache is not None, "only a job with a cache stores its page"
+    stored = {
+        "report": report,
+        "marks": marks.to_json(),
+        "continuations": [rest_json(rest, job.directory) for rest in rests],
+    }
+    return Cache(job.cache).put(key, pdf, stored)
 
 
 def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | None) -> None:

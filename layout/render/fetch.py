@@ -12,11 +12,20 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+# Where the template names a page's own files: WeasyPrint names an image in the PDF by
+# the hash of its URL, so a URL that holds the page directory's path would make the
+# bytes depend on where the page was built (a Dask worker's temporary folder).
+PAGE_URL = "file:///newspage-page/"
+
+
+def page_url(path: Path, directory: Path) -> str:
+    """The URL of a file inside the page directory, the same wherever the page is."""
+    return PAGE_URL + quote(path.resolve().relative_to(directory.resolve()).as_posix())
 
 
 class RefusedReferenceError(FatalURLFetchingError):
@@ -38,10 +47,16 @@ class ConvertedPhoto(URLFetcherResponse):
 class PageFetcher(URLFetcher):
     """`photos`, if given, converts every JPEG or PNG served (PDF/X: to CMYK JPEG)."""
 
-    def __init__(self, *roots: Path, photos: Callable[[bytes], bytes] | None = None) -> None:
+    def __init__(
+        self,
+        *roots: Path,
+        photos: Callable[[bytes], bytes] | None = None,
+        page: Path | None = None,
+    ) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
         self.photos = photos
+        self.page = page  # the directory PAGE_URL names
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
@@ -50,6 +65,8 @@ class PageFetcher(URLFetcher):
         if scheme == "file":
             parts = urlsplit(url)
             path = Path(unquote(parts.path)).resolve()
+            if url.startswith(PAGE_URL) and self.page is not None:
+                path = (self.page / unquote(url.removeprefix(PAGE_URL))).resolve()
             if (
                 not parts.netloc
                 and path.is_file()

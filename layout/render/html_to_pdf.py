@@ -155,7 +155,7 @@ def weasyprint_records() -> Iterator[list[logging.LogRecord]]:
 def _render(html: str, base: Path, page: Page | None, target: Target, draft: bool) -> bytes:
     printing = target.printing
     roots = [Path(base), STYLES, ROOT / "fonts"] + ([pdfx.PROFILE] if printing else [])
-    fetcher = PageFetcher(*roots, photos=pdfx.cmyk_photo if printing else None)
+    fetcher = PageFetcher(*roots, photos=pdfx.cmyk_photo if printing else None, page=Path(base))
     profiles: dict = {}  # filled by @color-profile rules; WeasyPrint takes the output intent here
     names = (
         STYLESHEETS

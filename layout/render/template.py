@@ -32,6 +32,7 @@ from ..typeset.fonts import Role
 from ..typeset.linebreak import Kind, Line, Piece
 from ..typeset.measure import phrase_parts
 from . import masthead
+from .fetch import page_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 QR_MM = 18.0  # the masthead QR code: scannable from newsprint at arm's length
@@ -148,15 +149,6 @@ def running_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日 {masthead.weekday(day)}"
 
 
-def file_url(path: Path) -> str:
-    """A photo's `file:` URL, which must be absolute although the model's paths need not be.
-
-    The model keeps paths as the user gave them (relative to the working directory,
-    say), because messages print them; only the URL needs the absolute form.
-    """
-    return path.absolute().as_uri()
-
-
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -167,7 +159,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["segments"] = segments
     env.filters["phrase_parts"] = phrase_parts
-    env.filters["file_url"] = file_url
     env.globals["role_of"] = ROLE_OF
     return env
 
@@ -228,23 +219,21 @@ def render_html(page: Page, layout: Layout, roles: dict[str, Role]) -> str:
     """The page as an HTML document for WeasyPrint."""
     grid = layout.grid
     width, height = grid.page_size
-    return (
-        environment()
-        .get_template("page.html.j2")
-        .render(
-            page=page,
-            layout=layout,
-            grid=grid,
-            roles=roles,
-            page_width=width,
-            page_height=height,
-            running_date=running_date(page.date),
-            masthead=_masthead_parts(page),
-            margin_top=grid.format.margin_top_mm * MM,
-            box=lambda b: _box_style(layout, b),
-            rule=lambda kind, b: _rule_style(layout, kind, b),
-            column_x=lambda index: index * (grid.column_width + grid.gutter),
-            span=grid.span_width,
-            rect=_rect_style,
-        )
+    env = environment()
+    env.filters["file_url"] = lambda path: page_url(path, page.directory)
+    return env.get_template("page.html.j2").render(
+        page=page,
+        layout=layout,
+        grid=grid,
+        roles=roles,
+        page_width=width,
+        page_height=height,
+        running_date=running_date(page.date),
+        masthead=_masthead_parts(page),
+        margin_top=grid.format.margin_top_mm * MM,
+        box=lambda b: _box_style(layout, b),
+        rule=lambda kind, b: _rule_style(layout, kind, b),
+        column_x=lambda index: index * (grid.column_width + grid.gutter),
+        span=grid.span_width,
+        rect=_rect_style,
     )
