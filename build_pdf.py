@@ -8,7 +8,7 @@ This file parses and checks the arguments; layout/cli.py runs the command.
     python build_pdf.py PAGE_DIR [-o OUT.pdf] [--png PREVIEW.png]
                              [--layout-out LAYOUT.yaml] [--layout LAYOUT.yaml]
                              [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
-                             [--preflight] [--watch]
+                             [--preflight] [--alto] [--watch]
     python build_pdf.py EDITION_DIR [-o OUT_DIR] [-j N] [--no-cache] [--proof]
                              [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
                              [--preflight] [--quiet] [--watch]
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         help="PDF to write, or an edition's output directory (default: under build/)",
     )
     parser.add_argument("--png", type=Path, help="also write a PNG preview of the page")
+    parser.add_argument(
+        "--alto",
+        action="store_true",
+        help="also write the page's text and line positions as ALTO 4.4, beside the PDF"
+        " (X.pdf: X.alto.xml), for library archives",
+    )
     parser.add_argument(
         "--proof",
         action="store_true",
@@ -184,7 +190,9 @@ def _batch_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="an existing Dask scheduler (default: a local cluster of worker processes)",
+        help="an existing Dask scheduler, it and its workers started from an environment"
+        " with the project installed (./setup.sh; no shared disk needed)"
+        " (default: a local cluster of worker processes)",
     )
     parser.add_argument(
         "--workers",

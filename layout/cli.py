@@ -47,10 +47,14 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+CLUSTER_UNFIT = 3  # exit status of batch on a cluster that cannot build: a SetupError's
+
+
 def run_batch(
     args: argparse.Namespace, options: OutputOptions, usage_error: Callable[[str], NoReturn]
 ) -> int:
-    """`batch ROOT -o OUT`: every page under ROOT; exit 1 if any failed (after one retry)."""
+    """`batch ROOT -o OUT`: every page under ROOT; exit 1 if any failed (after one retry),
+    3 if the cluster cannot build pages (said on one line with the fix)."""
     from .output.paths import directory_refusal, file_refusal  # noqa: PLC0415
     from .output.write import write_atomically  # noqa: PLC0415
     from .production import batch  # noqa: PLC0415
@@ -67,8 +71,12 @@ def run_batch(
         usage_error(refusal)
     jobs = batch.batch_jobs(args.root, pages, args.output, output=options, cache=not args.no_cache)
     progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
-    with batch.connect(args.scheduler, args.workers) as client:
-        outcomes = batch.run_batch(jobs, client, on_page=progress.page_done)
+    try:
+        with batch.connect(args.scheduler, args.workers) as client:
+            outcomes = batch.run_batch(jobs, client, on_page=progress.page_done)
+    except batch.ClusterError as error:  # found before any page was sent
+        print(f"build_pdf: {error}", file=sys.stderr)
+        return CLUSTER_UNFIT
     progress.close()
     if args.report:
         write_atomically(args.report, build_report.report_bytes([o.entry for o in outcomes]))
@@ -116,6 +124,7 @@ def run_serve(args: argparse.Namespace, options: OutputOptions) -> int:
 
 def run_watch(args: argparse.Namespace, run: Callable[[], int]) -> int:
     """Build, then build again after every save of a source or style file, until Ctrl-C."""
+    from .output.alto import alto_path  # noqa: PLC0415
     from .output.paths import draft_path  # noqa: PLC0415
     from .production.watch import watch  # noqa: PLC0415
     from .render.html_to_pdf import STYLES  # noqa: PLC0415
@@ -126,6 +135,7 @@ def run_watch(args: argparse.Namespace, run: Callable[[], int]) -> int:
     with contextlib.suppress(LayoutError):  # a broken edition.yaml is watched for its fix
         paths += page_directories(args.page)
     outputs = [p for p in (args.output, args.png, args.report, args.layout_out) if p]
+    outputs += [alto_path(args.output)] if args.alto and args.output else []
     outputs += [draft_path(p) for p in (args.output, args.png) if p]
     print(f"watching {args.page} and the styles; Ctrl-C stops", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):
@@ -149,8 +159,11 @@ def refusal(args: argparse.Namespace, *, edition: bool) -> str | None:
 
     if edition:
         return paths.edition_refusal(args.page, edition_output(args), args.report)
+    from .output.alto import alto_path  # noqa: PLC0415
+
     output, png = page_outputs(args)
     named = {"-o": output, "--png": png, "--layout-out": args.layout_out, "--report": args.report}
+    named["--alto"] = alto_path(output) if args.alto else None
     return paths.file_refusal(paths.with_drafts(named), paths.page_sources(args.page, args.layout))
 
 
@@ -164,11 +177,13 @@ def fitting(layout: Layout) -> str:
 
 def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
     """Build one page; print where it went and what the check measured."""
+    from .output.alto import alto_path  # noqa: PLC0415
     from .output.write import write_atomically  # noqa: PLC0415
     from .pipeline import build, drafts_written  # noqa: PLC0415 (WeasyPrint: only a build needs it)
     from .production import report as build_report  # noqa: PLC0415
 
     output, png = page_outputs(args)
+    alto = alto_path(output) if args.alto else None
     try:
         result = build(
             args.page,
@@ -178,6 +193,7 @@ def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
             layout_out=args.layout_out,
             png=png,
             dpi=args.dpi,
+            alto=alto,
         )
     except LayoutError as error:
         # a page that does not fit ends its problems with the draft proof it wrote
@@ -187,7 +203,7 @@ def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
             entry["draft"] = build_report.outputs_of(drafts)
         written = []
     else:
-        written = [p for p in (output, png, args.layout_out) if p is not None]
+        written = [p for p in (output, png, args.layout_out, alto) if p is not None]
         entry = build_report.built_entry(args.page, result, written)
     if args.report:
         write_atomically(args.report, build_report.report_bytes([entry]))
@@ -197,6 +213,8 @@ def run_page(args: argparse.Namespace, options: OutputOptions) -> int:
     stages = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
     grid = result.layout.grid
     print(f"wrote {shown(output)} in {total:.2f} s ({stages})")
+    if alto is not None:
+        print(f"wrote {shown(alto)}")
     print(
         f"grid: {grid.format.name}, {grid.columns} columns "
         f"of {grid.chars} characters of {grid.em:g} pt"

@@ -26,6 +26,7 @@ from .model.copy import page_copy
 from .model.document import Continuation, Page
 from .model.layout import Layout
 from .options import DEFAULT, OutputOptions
+from .output.alto import alto_xml
 from .output.paths import draft_path
 from .output.preview import png_bytes
 from .output.write import write_all
@@ -110,6 +111,7 @@ def build(
     dpi: int = 100,
     jumps: Mapping[str, int] | None = None,
     continued: Sequence[Continuation] = (),
+    alto: Path | None = None,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
@@ -120,6 +122,7 @@ def build(
     written with the PDF: all of them, or none.  In an edition, `jumps` gives the
     page each jumping article (by slug) runs on, and `continued` the rests that run
     on here (`compose/jumps.py`); the rests this page sends on are in the Build.
+    `alto` receives the page's ALTO (`output/alto.py`), written with the PDF.
     """
     with time_limit(options.time_limit, directory):
         return _build(
@@ -133,6 +136,7 @@ def build(
             dpi=dpi,
             jumps=jumps or {},
             continued=continued,
+            alto=alto,
         )
 
 
@@ -148,6 +152,7 @@ def _build(
     dpi: int,
     jumps: Mapping[str, int],
     continued: Sequence[Continuation],
+    alto: Path | None,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -199,11 +204,15 @@ def _build(
         files[png] = png_bytes(pdf, dpi=dpi)
     if layout_out is not None:
         files[layout_out] = dump_layout(layout).encode()
-    write_all(files)
-    lap("write")
-    return Build(
+    result = Build(
         page, layout, pdf, report, timings, plant, tuple(warnings), continuations(page, layout)
     )
+    if alto is not None:
+        files[alto] = alto_xml(result)
+        lap("alto")
+    write_all(files)
+    lap("write")
+    return result
 
 
 def draft_proof(page: Page, layout: Layout, roles: dict[str, fonts.Role]) -> Draft:
