@@ -12,7 +12,7 @@ This file parses and checks the arguments; layout/cli.py runs the command.
     python build_pdf.py EDITION_DIR [-o OUT_DIR] [-j N] [--no-cache] [--proof]
                              [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
                              [--preflight] [--quiet] [--watch]
-    python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT]
+    python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT] [--alto]
     python build_pdf.py serve PAGE_OR_EDITION_DIR [--port 8000] [--host 127.0.0.1]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
@@ -62,12 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         help="PDF to write, or an edition's output directory (default: under build/)",
     )
     parser.add_argument("--png", type=Path, help="also write a PNG preview of the page")
-    parser.add_argument(
-        "--alto",
-        action="store_true",
-        help="also write the page's text and line positions as ALTO 4.4, beside the PDF"
-        " (X.pdf: X.alto.xml), for library archives",
-    )
+    _alto_argument(parser)
     parser.add_argument(
         "--proof",
         action="store_true",
@@ -180,6 +175,15 @@ def _iso_date(text: str):
     return datetime.date.fromisoformat(text)
 
 
+def _alto_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--alto",
+        action="store_true",
+        help="also write each page's text and line positions as ALTO 4.4, beside its PDF"
+        " (X.pdf: X.alto.xml), and an edition's METS, for library archives",
+    )
+
+
 def _batch_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build_pdf.py batch",
@@ -202,6 +206,7 @@ def _batch_parser() -> argparse.ArgumentParser:
         help="worker processes of the local cluster (default: one per core)",
     )
     _output_arguments(parser)
+    _alto_argument(parser)
     parser.add_argument("--no-cache", action="store_true", help="rebuild pages already built")
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write what was built")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")

@@ -69,7 +69,9 @@ def run_batch(
     refusal = directory_refusal("-o", args.output, pages)
     if refusal := refusal or file_refusal({"--report": args.report}, (), pages):
         usage_error(refusal)
-    jobs = batch.batch_jobs(args.root, pages, args.output, output=options, cache=not args.no_cache)
+    jobs = batch.batch_jobs(
+        args.root, pages, args.output, output=options, cache=not args.no_cache, alto=args.alto
+    )
     progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
     try:
         with batch.connect(args.scheduler, args.workers) as client:

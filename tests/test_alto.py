@@ -11,6 +11,7 @@ here Latin words on page 2, whose spaces ALTO gives as SP).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from collections import defaultdict
@@ -26,6 +27,7 @@ from layout.options import OutputOptions
 from layout.output.alto import alto_path, alto_xml
 from layout.output.mets import MetsPage, edition_mets, page_sources
 from layout.pipeline import Build, build
+from layout.production.page_job import PageJob, cache_key, run_page
 from layout.sources.edition import load_edition
 from layout.sources.page import load_page
 from layout.typeset.normalise import normalise_page
@@ -305,3 +307,16 @@ def test_alto_is_not_written_when_the_build_fails(tmp_path, capsys) -> None:
     assert "body: overset by" in capsys.readouterr().err
     assert not output.exists() and not alto_path(output).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.draft.pdf"]
+
+
+@pytest.mark.slow
+def test_a_page_from_the_cache_gives_back_its_alto(tmp_path):
+    """The ALTO is kept with the cached page: a re-run writes the same file without a build,
+    and asking for it is another key than not asking."""
+    job = PageJob(SEED, tmp_path / "p.pdf", cache=tmp_path / "cache", alto=tmp_path / "p.alto.xml")
+    assert run_page(job).status == "built"
+    first = job.alto.read_bytes()
+    job.alto.unlink()
+    assert run_page(job).status == "cached"
+    assert job.alto.read_bytes() == first
+    assert cache_key(dataclasses.replace(job, alto=None)) != cache_key(job)

@@ -32,6 +32,7 @@ from tests.conftest import SEED
 
 pytestmark = pytest.mark.slow  # starts Dask and builds PDFs
 
+ARCHIVAL = ("--pdfa", "--alto")  # what an archive asks of a cluster
 BIN = Path(sys.executable).parent  # the .venv's bin, where setup.sh installed `newspage`
 PAGES = ("2024/03/26/p05", "2024/03/27/p02")
 CONFINE = """
@@ -124,7 +125,7 @@ def _archive(root: Path) -> list[Path]:
 
 def _batch(root: Path, out: Path, address: str, cwd: Path) -> subprocess.CompletedProcess:
     """The installed console command, as a user runs it."""
-    command = [str(BIN / "newspage"), "batch", str(root), "-o", str(out), "--quiet"]
+    command = [str(BIN / "newspage"), "batch", str(root), "-o", str(out), "--quiet", *ARCHIVAL]
     command += ["--scheduler", address, "--report", str(out / "report.json")]
     return subprocess.run(
         command,
@@ -167,8 +168,10 @@ def test_an_archive_built_by_workers_that_never_see_it_equals_local_builds(tmp_p
     ]
     for page, relative in zip(pages, PAGES, strict=True):
         local = tmp_path / "local" / f"{page.name}.pdf"
-        assert build_pdf.main([str(page), "-o", str(local), "--quiet"]) == 0
+        assert build_pdf.main([str(page), "-o", str(local), "--quiet", *ARCHIVAL]) == 0
         assert (out / f"{relative}.pdf").read_bytes() == local.read_bytes(), relative
+        alto = (out / f"{relative}.alto.xml").read_bytes()
+        assert alto == local.with_suffix(".alto.xml").read_bytes(), relative
     assert len(list((out / ".cache").glob("*/*/page.pdf"))) == len(pages)  # the client cached
 
 

@@ -34,6 +34,7 @@ from distributed import Client, LocalCluster, as_completed
 from ..errors import LayoutError, Problem, SetupError
 from ..model.copy import PAGE_FILE, page_files
 from ..options import OutputOptions
+from ..output.alto import alto_path
 from ..output.write import write_atomically
 from ..sources.page import load_page
 from ..typeset import fonts
@@ -88,19 +89,28 @@ def find_pages(root: Path, *, skip: Path | None = None) -> list[Path]:
 
 
 def batch_jobs(
-    root: Path, pages: list[Path], out: Path, *, output: OutputOptions, cache: bool
+    root: Path,
+    pages: list[Path],
+    out: Path,
+    *,
+    output: OutputOptions,
+    cache: bool,
+    alto: bool = False,
 ) -> list[PageJob]:
-    """A job per page, its PDF at the page's path under `out`, so the output mirrors the archive."""
+    """A job per page, its PDF at the page's path under `out`, so the output mirrors the
+    archive; with `alto`, its ALTO beside it."""
     jobs = []
     for page in pages:
         relative = page.relative_to(root)
         name = relative if relative.parts else Path(root.resolve().name)
+        pdf = out.absolute() / name.parent / f"{name.name}.pdf"
         jobs.append(
             PageJob(
                 page.absolute(),
-                out.absolute() / name.parent / f"{name.name}.pdf",
+                pdf,
                 output=output,
                 cache=out.absolute() / CACHE_DIR if cache else None,
+                alto=alto_path(pdf) if alto else None,
             )
         )
     return jobs
@@ -218,7 +228,13 @@ def build_parcel(parcel: Parcel) -> Delivery:
         for name, data in parcel.files.items():
             (directory / name).parent.mkdir(parents=True, exist_ok=True)
             (directory / name).write_bytes(data)
-        here = dataclasses.replace(job, directory=directory, pdf=out / job.pdf.name, cache=None)
+        here = dataclasses.replace(
+            job,
+            directory=directory,
+            pdf=out / job.pdf.name,
+            alto=out / job.alto.name if job.alto is not None else None,
+            cache=None,
+        )
         outcome = build_page(here, None)
         written = {path.name: path.read_bytes() for path in sorted(out.iterdir())}
     return Delivery(_relocated(outcome, here, job), written)
@@ -262,7 +278,9 @@ def _delivered(job: PageJob, key: str | None, delivery: Delivery) -> PageOutcome
     if outcome.status == "built" and outcome.marks is not None and key is not None and job.cache:
         report = {name: value for name, value in outcome.entry.items() if name != "outputs"}
         pdf = delivery.files[job.pdf.name]
-        store(job, key, pdf, report=report, marks=outcome.marks, rests=outcome.continuations)
+        alto = delivery.files.get(job.alto.name) if job.alto is not None else None
+        rests = outcome.continuations
+        store(job, key, pdf, report=report, marks=outcome.marks, rests=rests, alto=alto)
     return outcome
 
 

@@ -123,7 +123,7 @@ class Cache:
     root: Path
 
     def get(self, key: str) -> Hit | None:
-        place = self.root / key[:2] / key
+        place = self.place(key)
         try:
             pdf = (place / PDF_NAME).read_bytes()
             entry = json.loads((place / ENTRY_NAME).read_text(encoding="utf-8"))
@@ -133,8 +133,12 @@ class Cache:
             return None
         return Hit(pdf, entry, place)
 
+    def place(self, key: str) -> Path:
+        """The folder of `key`'s entry, where extras are kept beside the PDF."""
+        return self.root / key[:2] / key
+
     def put(self, key: str, pdf: bytes, entry: dict) -> Path:
-        place = self.root / key[:2] / key
+        place = self.place(key)
         entry = {**entry, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
         write_atomically(place / PDF_NAME, pdf)
         # Written last: an entry without its JSON is a miss.

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from ..pipeline import Build
 
 
+ALTO_NAME = "page.alto.xml"  # beside the PDF in a cache entry
+
+
 @dataclass(frozen=True)
 class PageJob:
     directory: Path
@@ -40,6 +43,7 @@ class PageJob:
     # other pages send here (下转/上接).
     jumps: Mapping[str, int] = field(default_factory=dict)
     continued: tuple[Continuation, ...] = ()
+    alto: Path | None = None  # where its ALTO goes (--alto), if wanted
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ def _key_options(job: PageJob) -> dict[str, object]:
     the rests it receives, by their text (where the sending page lies is not this page's)."""
     return {
         **job.output.cache_key(),
+        "alto": job.alto is not None,
         "jumps": dict(job.jumps),
         "continued": [rest_json(rest, rest.file.parent) for rest in job.continued],
     }
@@ -187,6 +192,11 @@ def from_cache(
     if hit is None:
         return None
     write_atomically(job.pdf, hit.pdf)
+    if job.alto is not None:
+        alto = hit.extra(ALTO_NAME)
+        if alto is None:  # stored by an older build: a miss
+            return None
+        write_atomically(job.alto, alto)
     proof_name = f"proof-{job.dpi}.png"
     _write_proof(job, hit.pdf, hit.extra(proof_name), hit.place / proof_name)
     entry = {**hit.entry["report"], "status": "cached", "outputs": _outputs(job)}
@@ -211,6 +221,7 @@ def build_page(
             clock=clock,
             jumps=job.jumps,
             continued=job.continued,
+            alto=job.alto,
         )
     except LayoutError as error:
         entry = build_report.failed_entry(job.directory, error)
@@ -223,7 +234,8 @@ def build_page(
     rests = result.continuations
     place = None
     if job.cache is not None and key is not None and _unchanged(job, key, result.page):
-        place = store(job, key, result.pdf, report=report, marks=marks, rests=rests)
+        alto = job.alto.read_bytes() if job.alto is not None else None
+        place = store(job, key, result.pdf, report=report, marks=marks, rests=rests, alto=alto)
     _write_proof(job, result.pdf, None, place / f"proof-{job.dpi}.png" if place else None)
     entry = {**report, "outputs": _outputs(job)}
     return PageOutcome(job.directory, "built", entry, marks, clock() - started, None, rests)
@@ -237,15 +249,20 @@ def store(
     report: dict,
     marks: PageMarks,
     rests: tuple[Continuation, ...],
+    alto: bytes | None = None,
 ) -> Path:
-    """Keep a built page in the job's cache as `from_cache` reads it; wherever it was built."""
+    """Keep a built page in the job's cache as `from_cache` reads it; wherever it was built.
+    Its ALTO goes in first: the entry, written last, makes the page a hit."""
     assert job.cache is not None, "only a job with a cache stores its page"
     stored = {
         "report": report,
         "marks": marks.to_json(),
         "continuations": [rest_json(rest, job.directory) for rest in rests],
     }
-    return Cache(job.cache).put(key, pdf, stored)
+    cache = Cache(job.cache)
+    if alto is not None:
+        write_atomically(cache.place(key) / ALTO_NAME, alto)
+    return cache.put(key, pdf, stored)
 
 
 def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | None) -> None:
@@ -259,7 +276,7 @@ def _write_proof(job: PageJob, pdf: bytes, stored: bytes | None, keep: Path | No
 
 
 def _outputs(job: PageJob) -> list[dict]:
-    return build_report.outputs_of([p for p in (job.pdf, job.proof) if p is not None])
+    return build_report.outputs_of([p for p in (job.pdf, job.proof, job.alto) if p is not None])
 
 
 def crashed(job: PageJob, error: BaseException) -> PageOutcome:
