@@ -180,7 +180,7 @@ def _alto_argument(parser: argparse.ArgumentParser) -> None:
         "--alto",
         action="store_true",
         help="also write each page's text and line positions as ALTO 4.4, beside its PDF"
-        " (X.pdf: X.alto.xml), and an edition's METS, for library archives",
+        " (X.pdf: X.alto.xml), for library archives",
     )
 
 
@@ -262,6 +262,10 @@ def _dispatch(argv: list[str]) -> int:
     edition = (args.page / "edition.yaml").is_file()
     if edition and (args.layout or args.layout_out or args.png):
         parser.error("--layout, --layout-out and --png are for a single page")
+    if edition and args.alto:  # its METS is not written yet: never accept and do nothing
+        parser.error(
+            "--alto is for a single page or batch; an edition's ALTO and METS are not made yet"
+        )
     if refusal := cli.refusal(args, edition=edition):
         parser.error(refusal)
     options = _output_options(args)

@@ -320,3 +320,11 @@ def test_a_page_from_the_cache_gives_back_its_alto(tmp_path):
     assert run_page(job).status == "cached"
     assert job.alto.read_bytes() == first
     assert cache_key(dataclasses.replace(job, alto=None)) != cache_key(job)
+
+
+def test_alto_for_an_edition_is_refused_rather_than_ignored(tmp_path, capsys):
+    """An edition's METS is not written yet: asking for it is a usage error, not a no-op."""
+    edition = write_edition(tmp_path / "edition")
+    assert run_main([str(edition), "-o", str(tmp_path / "out"), "--alto"]) == 2
+    assert "--alto is for a single page or batch" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
