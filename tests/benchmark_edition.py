@@ -9,8 +9,11 @@ second and the peak resident memory of the processes that built pages:
 - cold serial / cold parallel: an empty output directory and cache, -j 1 / -j 2;
 - warm serial / warm parallel: the same again, every page from the cache;
 - one page changed: one article edited, then a parallel rebuild;
+- cold parallel PDF/A: `--pdfa`, the edition PDF a PDF/A-3b of its own;
 each the median of `--runs` runs (default 3), cold ones from an empty directory.
 Plain WeasyPrint writing the seed's final HTML, times the page count, is the baseline.
+Then the edition PDF's size against the sum of its page PDFs (the pages share
+their font subsets: output/subsets.py), and how long making it takes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "baotou-daily-2024-03-26-p5"
+EDITION_PDF = "edition.pdf"
 
 PAGE_YAML_NUMBER = "page: 5"
 
@@ -48,20 +52,56 @@ def make_edition(root: Path, pages: int) -> Path:
     return root
 
 
-def run_phase(edition: Path, out: Path, jobs: int) -> dict:
-    """One command-line build in a fresh process: wall seconds, statuses, peak memory."""
+def run_phase(edition: Path, out: Path, jobs: int, *flags: str) -> dict:
+    """One command-line build in a fresh process: wall seconds, statuses, peak memory,
+    the bytes of the edition PDF and of its page PDFs."""
     report = out.parent / f"{out.name}-report.json"
     command = [sys.executable, "-m", "tests.benchmark_edition", "--child"]
     command += [str(edition), "-o", str(out), "-j", str(jobs), "-q", "--report", str(report)]
+    command += flags
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
     memory = json.loads(result.stdout.strip().splitlines()[-1])
     pages = json.loads(report.read_text(encoding="utf-8"))["pages"]
-    return {"seconds": seconds, "statuses": [p["status"] for p in pages], **memory}
+    sizes = {
+        "edition_bytes": (out / EDITION_PDF).stat().st_size,
+        "pages_bytes": sum(p.stat().st_size for p in page_pdfs(out)),
+    }
+    return {"seconds": seconds, "statuses": [p["status"] for p in pages], **memory, **sizes}
 
 
-PHASES = ("cold serial", "cold parallel", "warm serial", "warm parallel", "one page changed")
+def page_pdfs(out: Path) -> list[Path]:
+    return sorted(p for p in out.glob("*.pdf") if p.name != EDITION_PDF)
+
+
+def combine_seconds(edition: Path, out: Path) -> float:
+    """The edition PDF made again from the page PDFs in `out`, in this process (best of 3)."""
+    from layout.production.combine import EditionPage, combine
+    from layout.production.page_job import PageMarks
+    from layout.sources.edition import load_edition
+
+    loaded = load_edition(edition)
+    pages = [
+        EditionPage(pdf.read_bytes(), PageMarks(number, f"第{number}版", ()), pdf.stem)
+        for number, pdf in enumerate(page_pdfs(out), start=2)
+    ]
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        combine(pages, loaded)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+PHASES = (
+    "cold serial",
+    "cold parallel",
+    "warm serial",
+    "warm parallel",
+    "one page changed",
+    "cold parallel PDF/A",
+)
 
 
 def _median(runs: list[dict]) -> dict:
@@ -121,7 +161,10 @@ def main() -> None:
             text = article.read_text(encoding="utf-8")
             article.write_text(text.replace("科技", f"科技{run}", 1), encoding="utf-8")
             phases["one page changed"].append(run_phase(edition, out, 2))
+            archive = work / f"pdfa{run}"
+            phases["cold parallel PDF/A"].append(run_phase(edition, archive, 2, "--pdfa"))
         phases = {name: _median(runs) for name, runs in phases.items()}
+        combining = combine_seconds(edition, work / f"run{args.runs - 1}")
 
     print(
         f"{args.pages}-page edition of seed-like pages; 2 cores; median wall seconds of {args.runs}"
@@ -140,6 +183,13 @@ def main() -> None:
     serial, parallel = phases["cold serial"]["seconds"], phases["cold parallel"]["seconds"]
     print(f"cold parallel over serial: {serial / parallel:.2f}×")
     print(f"cold serial over plain WeasyPrint: {phases['cold serial']['seconds'] / plain:.2f}×")
+    for name in ("cold parallel", "cold parallel PDF/A"):
+        edition_mb, pages_mb = (phases[name][key] / 1e6 for key in ("edition_bytes", "pages_bytes"))
+        print(
+            f"{name}: edition PDF {edition_mb:.2f} MB, its {args.pages} page PDFs {pages_mb:.2f} MB"
+            f" ({edition_mb / pages_mb:.0%})"
+        )
+    print(f"the edition PDF from its page PDFs (fonts shared), in one process: {combining:.2f} s")
 
 
 if __name__ == "__main__":

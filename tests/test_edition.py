@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
+import pypdfium2
 import pytest
 from PIL import Image
 
@@ -18,6 +19,7 @@ from layout.production.cache import Cache, page_key
 from layout.production.page_job import PageOutcome
 from layout.production.progress import Progress
 from layout.sources.page import load_page
+from tests.benchmark_edition import make_edition as seed_like_edition
 from tests.conftest import SEED
 from tests.pagegen import Spec, write_page
 
@@ -65,6 +67,43 @@ def test_every_page_gets_its_pdf_and_the_edition_pdf_holds_them_in_order(edition
         for page, single in zip(combined.pages, pages, strict=True):
             with pdfplumber.open(single) as alone:
                 assert page.extract_text() == alone.pages[0].extract_text()
+
+
+def font_programs(pdf: pikepdf.Pdf) -> dict[str, set[tuple[int, int]]]:
+    """Each embedded font by name, with the font programs its pages' fonts point to."""
+    programs: dict[str, set[tuple[int, int]]] = {}
+    for page in pdf.pages:
+        for font in page.Resources.Font.values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+            programs.setdefault(str(descriptor.FontName), set()).add(program.objgen)
+    return programs
+
+
+def test_the_pages_share_one_subset_of_each_font_and_look_as_their_page_pdfs(built):
+    """Each font file is embedded once for all pages, yet every glyph is drawn as before."""
+    out, _ = built
+    with pikepdf.open(out / "edition.pdf") as pdf:
+        programs = font_programs(pdf)
+    names = set()
+    for page in page_pdfs(out):
+        with pikepdf.open(page) as pdf:
+            names |= set(font_programs(pdf))
+    assert set(programs) == names
+    assert all(len(objects) == 1 for objects in programs.values())
+    edition = pypdfium2.PdfDocument(out / "edition.pdf")
+    for index, page in enumerate(page_pdfs(out)):
+        alone = pypdfium2.PdfDocument(page)[0].render(scale=1.5).to_pil()
+        assert edition[index].render(scale=1.5).to_pil().tobytes() == alone.tobytes()
+
+
+def test_an_edition_of_seed_like_pages_is_at_most_40_percent_of_its_page_pdfs(tmp_path):
+    edition = seed_like_edition(tmp_path / "edition", 4)
+    out = tmp_path / "out"
+    assert build_pdf.main([str(edition), "-o", str(out), "-q", "-j", "2", "--no-cache"]) == 0
+    pages = sum(p.stat().st_size for p in page_pdfs(out))
+    assert len(page_pdfs(out)) == 4
+    assert (out / "edition.pdf").stat().st_size <= 0.4 * pages
 
 
 def test_the_edition_pdf_has_page_labels_and_a_bookmark_per_page_and_article(edition, built):

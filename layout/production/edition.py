@@ -23,14 +23,14 @@ from types import TracebackType
 
 from ..errors import LayoutError, Problem, SetupError, SourceError, shown
 from ..model.document import Edition
-from ..options import DEFAULT, OutputOptions
+from ..options import DEFAULT, PDFA, OutputOptions
 from ..output.preview import contact_sheet
 from ..output.write import write_atomically
 from ..sources.jumps import Link, edition_links
 from ..typeset import fonts
 from . import report as build_report
 from .cache import CACHE_DIR
-from .combine import combine
+from .combine import EditionPage, combine
 from .page_job import (
     PageJob,
     PageMarks,
@@ -71,6 +71,18 @@ def page_name(position: int, directory: Path) -> str:
     return f"{position:02d}-{directory.resolve().name}"
 
 
+def source_name(edition: Edition, position: int, directory: Path) -> str:
+    """A page's directory as edition.yaml names it, or, outside the edition's directory,
+    its output name: where its sources go in the edition's archive."""
+    root = edition.file.parent.resolve()
+    place = directory.resolve()
+    return (
+        place.relative_to(root).as_posix()
+        if place.is_relative_to(root)
+        else page_name(position, directory)
+    )
+
+
 def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[PageJob]:
     """A job per page, its outputs named by position so a listing reads in edition order."""
     jobs = []
@@ -105,9 +117,15 @@ def build_edition(
     outcomes = tuple(finished[job.directory] for job in jobs)
     pdf = sheet = None
     if all(o.status != "failed" for o in outcomes):
-        pages = [(job.pdf.read_bytes(), _marks(o)) for job, o in zip(jobs, outcomes, strict=True)]
+        pages = [
+            EditionPage(
+                job.pdf.read_bytes(), _marks(o), source_name(edition, position, job.directory)
+            )
+            for position, (job, o) in enumerate(zip(jobs, outcomes, strict=True), start=1)
+        ]
         pdf = out / EDITION_PDF
-        write_atomically(pdf, combine(pages, edition))
+        archival = options.output.target == PDFA
+        write_atomically(pdf, combine(pages, edition, archival=archival))
     if options.proof:
         proofs = [
             (job.proof.read_bytes(), o.marks.label if o.marks else job.directory.name)
