@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..errors import Problem
-from ..model.document import Article, Block, Continuation, Page, Span
+from ..model.document import Article, Block, Continuation, Page, Span, rest_slug
 from ..model.layout import Layout
 from ..typeset.measure import BodyRow, Typesetter
 from .columns import Columns, pour
@@ -96,7 +96,7 @@ def linked(page: Page, targets: Mapping[str, int], continued: Sequence[Continuat
             file=c.file,
             headline=c.headline,
             blocks=c.blocks,
-            slug=f"{c.slug}-from-{c.from_page}",
+            slug=rest_slug(c.slug, c.from_page),
             continued_from=c.from_page,
         )
         for c in continued

@@ -104,6 +104,12 @@ class Continuation:
     blocks: tuple[Block, ...]  # the first may be the rest of a paragraph (`continued`)
 
 
+def rest_slug(slug: str, from_page: int) -> str:
+    """The slug of a jumped article's rest on the page it runs on: never one of that
+    page's own articles, and the id its module has there."""
+    return f"{slug}-from-{from_page}"
+
+
 AdPlace = Literal["bottom", "top", "left", "right", "ear"]
 
 

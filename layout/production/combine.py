@@ -23,7 +23,7 @@ from datetime import date
 
 import pikepdf
 
-from ..model.document import Edition
+from ..model.document import Edition, rest_slug
 from ..output.archive import CREATOR, archive_edition
 from ..output.subsets import share_subsets
 from ..output.tagged import Join, join_tags
@@ -100,10 +100,10 @@ def _titles(pages: Sequence[EditionPage]) -> list[dict[str, str]]:
 
 def _joins(pages: Sequence[EditionPage]) -> list[Join]:
     """Each rest and the first part of its article; a rest's module id is the article's slug
-    and the page it comes from (`compose/jumps.py`, `linked`)."""
+    and the page it comes from (`model.document.rest_slug`)."""
     index = {page.marks.number: position for position, page in enumerate(pages)}
     return [
-        Join(index[rest.from_page], rest.slug, position, f"{rest.slug}-from-{rest.from_page}")
+        Join(index[rest.from_page], rest.slug, position, rest_slug(rest.slug, rest.from_page))
         for position, page in enumerate(pages)
         for rest in page.marks.rests
     ]

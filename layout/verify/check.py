@@ -450,11 +450,12 @@ def _check_text_present(page: Page, glyphs: list[Glyph], report: Report) -> None
 
 def _check_ads_clear(layout: Layout, report: Report) -> None:
     """No line of copy is set where an ad is: an ad's box is sold whole."""
+    frames = list(_frames(layout)) if layout.ads else []
     for placed in layout.ads:
         x, y, width, height = placed.frame
         inside = [
             f
-            for f in _frames(layout)
+            for f in frames
             if f.left < x + width and x < f.right and f.top < y + height and y < f.bottom
         ]
         if inside:
