@@ -11,14 +11,15 @@ This file parses and checks the arguments; layout/cli.py runs the command.
                              [--preflight] [--alto] [--watch]
     python build_pdf.py EDITION_DIR [-o OUT_DIR] [-j N] [--no-cache] [--proof]
                              [--report REPORT.json] [--pdfa | --pdfx [x-4|x-1a]]
-                             [--preflight] [--quiet] [--watch]
+                             [--preflight] [--alto] [--quiet] [--watch]
     python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT] [--alto]
     python build_pdf.py serve PAGE_OR_EDITION_DIR [--port 8000] [--host 127.0.0.1]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 A directory holding edition.yaml is an edition: each page is built to its own
 PDF in OUT_DIR (default build/NAME/), then edition.pdf with bookmarks and
-page labels, through a build cache in OUT_DIR/.cache.
+page labels (with --alto, also each page's ALTO and the issue's METS,
+edition.mets.xml), through a build cache in OUT_DIR/.cache.
 
 Exit status: 0 built; 1 the content cannot be typeset as asked (the message
 names the file, field and fix); 2 wrong usage; 3 this machine lacks something
@@ -180,7 +181,8 @@ def _alto_argument(parser: argparse.ArgumentParser) -> None:
         "--alto",
         action="store_true",
         help="also write each page's text and line positions as ALTO 4.4, beside its PDF"
-        " (X.pdf: X.alto.xml), for library archives",
+        " (X.pdf: X.alto.xml), and for an edition its METS (edition.mets.xml), for library"
+        " archives",
     )
 
 
@@ -262,10 +264,6 @@ def _dispatch(argv: list[str]) -> int:
     edition = (args.page / "edition.yaml").is_file()
     if edition and (args.layout or args.layout_out or args.png):
         parser.error("--layout, --layout-out and --png are for a single page")
-    if edition and args.alto:  # its METS is not written yet: never accept and do nothing
-        parser.error(
-            "--alto is for a single page or batch; an edition's ALTO and METS are not made yet"
-        )
     if refusal := cli.refusal(args, edition=edition):
         parser.error(refusal)
     options = _output_options(args)

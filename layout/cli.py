@@ -57,7 +57,7 @@ def run_batch(
     3 if the cluster cannot build pages (said on one line with the fix)."""
     from .output.paths import directory_refusal, file_refusal  # noqa: PLC0415
     from .output.write import write_atomically  # noqa: PLC0415
-    from .production import batch  # noqa: PLC0415
+    from .production import batch, batch_issues  # noqa: PLC0415
     from .production import report as build_report  # noqa: PLC0415
     from .production.progress import Progress  # noqa: PLC0415
 
@@ -72,17 +72,37 @@ def run_batch(
     jobs = batch.batch_jobs(
         args.root, pages, args.output, output=options, cache=not args.no_cache, alto=args.alto
     )
+    editions = batch_issues.find_editions(args.root, skip=args.output)
+    issues = batch_issues.plan_issues(args.root, editions, jobs, args.output)
+    links = tuple(link for issue in issues for link in issue.links)
     progress = Progress(len(jobs), sys.stderr, quiet=args.quiet)
     try:
         with batch.connect(args.scheduler, args.workers) as client:
-            outcomes = batch.run_batch(jobs, client, on_page=progress.page_done)
+            outcomes = batch.run_batch(jobs, client, links=links, on_page=progress.page_done)
     except batch.ClusterError as error:  # found before any page was sent
         print(f"build_pdf: {error}", file=sys.stderr)
         return CLUSTER_UNFIT
     progress.close()
+    issues = batch_issues.write_issues(
+        args.root, issues, jobs, outcomes, args.output, output=options
+    )
     if args.report:
-        write_atomically(args.report, build_report.report_bytes([o.entry for o in outcomes]))
-    return 1 if _tell(outcomes, started) else 0
+        entries = [o.entry for o in outcomes]
+        listed = [issue.entry() for issue in issues] if issues else None
+        write_atomically(args.report, build_report.report_bytes(entries, editions=listed))
+    failed = _tell(outcomes, started)
+    for issue in issues:
+        if issue.error is not None:
+            print(
+                f"build_pdf: no edition PDF for {shown(issue.directory)}: {issue.error}",
+                file=sys.stderr,
+            )
+    if made := [issue for issue in issues if issue.pdf is not None]:
+        print(
+            f"wrote the edition PDF{' and METS' if args.alto else ''} of {len(made)} of "
+            f"{len(issues)} editions"
+        )
+    return 1 if failed or any(issue.error for issue in issues) else 0
 
 
 def _tell(outcomes: list[PageOutcome], started: float) -> bool:
@@ -253,19 +273,23 @@ def run_edition(args: argparse.Namespace, options: OutputOptions) -> int:
             write_atomically(args.report, build_report.report_bytes([entry]))
         return 1
     settings = editions.EditionOptions(
-        jobs=max(1, args.jobs), cache=not args.no_cache, proof=args.proof, output=options
+        jobs=max(1, args.jobs),
+        cache=not args.no_cache,
+        proof=args.proof,
+        alto=args.alto,
+        output=options,
     )
     progress = Progress(len(edition.pages), sys.stderr, quiet=args.quiet)
     result = editions.build_edition(edition, out, settings, on_page=progress.page_done)
     progress.close()
     if args.report:
-        written = [p for p in (result.pdf, result.contact_sheet) if p is not None]
+        written = [p for p in (result.pdf, result.mets, result.contact_sheet) if p is not None]
         summary: dict[str, object] = {"status": "failed" if result.failed else "built"}
         summary["outputs"] = build_report.outputs_of(written)
         entries = [outcome.entry for outcome in result.outcomes]
         write_atomically(args.report, build_report.report_bytes(entries, summary))
     failed = _tell(list(result.outcomes), started)
-    for made in (result.pdf, result.contact_sheet):
+    for made in (result.pdf, result.mets, result.contact_sheet):
         if made is not None:
             print(f"wrote {shown(made)}")
     return 1 if failed else 0

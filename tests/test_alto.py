@@ -322,9 +322,35 @@ def test_a_page_from_the_cache_gives_back_its_alto(tmp_path):
     assert cache_key(dataclasses.replace(job, alto=None)) != cache_key(job)
 
 
-def test_alto_for_an_edition_is_refused_rather_than_ignored(tmp_path, capsys):
-    """An edition's METS is not written yet: asking for it is a usage error, not a no-op."""
-    edition = write_edition(tmp_path / "edition")
-    assert run_main([str(edition), "-o", str(tmp_path / "out"), "--alto"]) == 2
-    assert "--alto is for a single page or batch" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+@pytest.mark.slow
+def test_an_edition_built_with_alto_writes_its_mets_again_from_the_cache(tmp_path, capsys):
+    """`EDITION --alto`: each page's ALTO beside its PDF and the issue's METS, valid, naming the
+    files the build wrote; a re-run from the cache gives the same bytes; a build that fails
+    leaves no METS of the sources it replaced."""
+    root = write_edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    assert run_main([str(root), "-o", str(out), "--alto", "-q"]) == 0
+    mets = out / "edition.mets.xml"
+    assert f"wrote {mets}" in capsys.readouterr().out
+    document = etree.parse(str(mets))
+    schema("mets.xsd").assertValid(document)
+    files = {
+        file.get("ID"): (out / unquote(file.find(f"{M}FLocat").get(XLINK))).resolve()
+        for file in document.iter(f"{M}file")
+    }
+    names = ["01-p1", "02-p2", "03-p3"]
+    assert [files[f"PDF{n}"] for n in (1, 2, 3)] == [(out / f"{x}.pdf").resolve() for x in names]
+    assert [files[f"ALTO{n}"].name for n in (1, 2, 3)] == [f"{x}.alto.xml" for x in names]
+    assert files["EDITION"] == (out / "edition.pdf").resolve()
+    for n in (1, 2, 3):
+        schema("alto-4-4.xsd").assertValid(etree.parse(str(files[f"ALTO{n}"])))
+    lead = load_page(root / "p1").articles[0].headline
+    (article,) = [d for d in document.iter(f"{M}div") if d.get("LABEL") == lead]
+    assert sorted({a.get("FILEID") for a in article.iter(f"{M}area")}) == ["ALTO1", "ALTO3"]
+    written = {p.name: p.read_bytes() for p in out.glob("*.xml")}
+    assert run_main([str(root), "-o", str(out), "--alto", "-q"]) == 0
+    assert "3 pages (3 cached)" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in out.glob("*.xml")} == written
+    (root / "p2" / "page.yaml").write_text("paper: [\n", encoding="utf-8")
+    assert run_main([str(root), "-o", str(out), "--alto", "-q"]) == 1
+    assert not mets.exists() and not (out / "edition.pdf").exists()

@@ -369,3 +369,31 @@ def test_a_cluster_that_cannot_build_is_said_once_with_its_fix(replies, schedule
 def test_a_cluster_that_can_build_passes_the_check(client):
     check_cluster(client)  # the local cluster's workers run this checkout with these fonts
     check_cluster(_Cluster({"tcp://w1": (code_version(), fonts_version())}))
+
+
+def test_an_edition_under_root_gets_its_pdf_and_mets_only_if_its_pages_built(
+    tmp_path, capsys, client
+):
+    """A day holding edition.yaml: its edition PDF and METS beside its pages' PDFs; with a page
+    of it failed, none, and none left from an earlier batch."""
+    import build_pdf
+
+    root, out = tmp_path / "archive", tmp_path / "out"
+    _page(root, "day/p02", 2)
+    _page(root, "day/p03", 3)
+    edition = "paper: 包头日报\ndate: 2024-03-26\npages: [p02, p03]\n"
+    (root / "day" / "edition.yaml").write_text(edition, encoding="utf-8")
+    command = ["batch", str(root), "-o", str(out), "--alto", "--quiet"]
+    command += ["--scheduler", client.scheduler.address]
+
+    assert build_pdf.main(command) == 0
+    with pikepdf.open(out / "day" / "edition.pdf") as pdf:
+        assert len(pdf.pages) == 2
+    mets = (out / "day" / "edition.mets.xml").read_text(encoding="utf-8")
+    assert 'href="p02.alto.xml"' in mets and 'href="p03.alto.xml"' in mets
+
+    text = (root / "day/p03/page.yaml").read_text(encoding="utf-8")
+    (root / "day/p03/page.yaml").write_text(re.sub(r"(?m)^paper: .*\n", "", text), "utf-8")
+    assert build_pdf.main(command) == 1
+    assert "no edition PDF for" in capsys.readouterr().err
+    assert not list((out / "day").glob("edition*"))

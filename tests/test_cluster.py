@@ -24,17 +24,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from lxml import etree
 
 import build_pdf
+from layout.output.alto import alto_path
+from tests.ad_edition import write_edition
 from tests.conftest import SEED
+from tests.test_alto import schema
 
 pytestmark = pytest.mark.slow  # starts Dask and builds PDFs
 
 ARCHIVAL = ("--pdfa", "--alto")  # what an archive asks of a cluster
 BIN = Path(sys.executable).parent  # the .venv's bin, where setup.sh installed `newspage`
-PAGES = ("2024/03/26/p05", "2024/03/27/p02")
+ISSUE = "2024/03/26"  # an edition (tests/ad_edition.py) whose lead jumps from page 1 to 3
+ALONE = "2024/03/27/p04"  # a page of no edition
 CONFINE = """
 import os
 import sys
@@ -111,16 +117,13 @@ def _scheduler(start: Callable[..., subprocess.Popen], place: Path) -> str:
 
 
 def _archive(root: Path) -> list[Path]:
-    """Copies of the seed page, numbered apart."""
-    pages = []
-    for number, relative in enumerate(PAGES, start=2):
-        page = root / relative
-        shutil.copytree(SEED, page)
-        text = (page / "page.yaml").read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^page: \d+$", f"page: {number}", text)
-        (page / "page.yaml").write_text(text, encoding="utf-8")
-        pages.append(page)
-    return pages
+    """The edition `ISSUE`, and a copy of the seed page (`ALONE`); their pages in order."""
+    write_edition(root / ISSUE)
+    page = root / ALONE
+    shutil.copytree(SEED, page)
+    text = (page / "page.yaml").read_text(encoding="utf-8")
+    (page / "page.yaml").write_text(re.sub(r"(?m)^page: \d+$", "page: 4", text), "utf-8")
+    return [root / ISSUE / name for name in ("p1", "p2", "p3")] + [page]
 
 
 def _batch(root: Path, out: Path, address: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -166,13 +169,38 @@ def test_an_archive_built_by_workers_that_never_see_it_equals_local_builds(tmp_p
     assert [(e["page"], e["status"], e["attempts"]) for e in entries] == [
         (str(page), "built", 1) for page in pages
     ]
-    for page, relative in zip(pages, PAGES, strict=True):
-        local = tmp_path / "local" / f"{page.name}.pdf"
-        assert build_pdf.main([str(page), "-o", str(local), "--quiet", *ARCHIVAL]) == 0
-        assert (out / f"{relative}.pdf").read_bytes() == local.read_bytes(), relative
-        alto = (out / f"{relative}.alto.xml").read_bytes()
-        assert alto == local.with_suffix(".alto.xml").read_bytes(), relative
     assert len(list((out / ".cache").glob("*/*/page.pdf"))) == len(pages)  # the client cached
+    # the edition's pages, jump made, and its PDF as an edition build makes them, its METS
+    # naming the batch's files; the page of no edition as a page build makes it
+    local = tmp_path / "local"
+    assert build_pdf.main([str(root / ISSUE), "-o", str(local), "--quiet", *ARCHIVAL]) == 0
+    assert build_pdf.main([str(root / ALONE), "-o", str(local / "p04.pdf"), *ARCHIVAL]) == 0
+    issue = out / ISSUE
+    made = {
+        issue / "p1.pdf": local / "01-p1.pdf",
+        issue / "p2.pdf": local / "02-p2.pdf",
+        issue / "p3.pdf": local / "03-p3.pdf",
+        out / f"{ALONE}.pdf": local / "p04.pdf",
+        issue / "edition.pdf": local / "edition.pdf",
+    }
+    for batch_file, local_file in made.items():
+        assert batch_file.read_bytes() == local_file.read_bytes(), batch_file
+        if batch_file.name != "edition.pdf":
+            assert alto_path(batch_file).read_bytes() == alto_path(local_file).read_bytes()
+    schema("mets.xsd").assertValid(etree.parse(str(issue / "edition.mets.xml")))
+    mets = (issue / "edition.mets.xml").read_text(encoding="utf-8")
+    named = [issue / unquote(m) for m in re.findall(r'href="([^"]+)"', mets)]
+    assert [p.name for p in named if p.suffix == ".pdf"] == [
+        "p1.pdf",
+        "p2.pdf",
+        "p3.pdf",
+        "bank.pdf",  # page 1's ad artwork, among its sources
+        "edition.pdf",
+    ]
+    assert all(p.is_file() for p in named)
+    [listed] = json.loads((out / "report.json").read_text(encoding="utf-8"))["editions"]
+    assert [Path(o["path"]).name for o in listed["outputs"]] == ["edition.pdf", "edition.mets.xml"]
+    assert not list((out / "2024/03/27").glob("edition*"))  # a day without edition.yaml
 
 
 def test_workers_that_cannot_import_the_project_are_said_once_with_the_fix(tmp_path):

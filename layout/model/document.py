@@ -198,3 +198,9 @@ class Edition:
     date: date
     pages: tuple[Path, ...]
     title: str | None = None  # the edition PDF's title, if not paper and date
+
+    @property
+    def heading(self) -> str:
+        """The issue's title wherever it is named (edition PDF, METS): its own, or paper, date."""
+        day = self.date
+        return self.title or f"{self.paper} {day.year}年{day.month}月{day.day}日"

@@ -84,7 +84,7 @@ def edition_mets(
     (files are named relative to it); `edition_pdf` is listed as the whole issue's file."""
     root = etree.Element(
         _q("mets"),
-        {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION, "LABEL": _title(edition)},
+        {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION, "LABEL": edition.heading},
         nsmap={"mets": NS, "mods": MODS, "xlink": XLINK, "xsi": XSI},
     )
     agent = _sub(_sub(root, "metsHdr"), "agent", ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
@@ -108,12 +108,6 @@ def edition_mets(
     _physical(root, edition, pages, altos)
     _logical(root, edition, pages, altos, edition_pdf is not None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _title(edition: Edition) -> str:
-    """The issue's title, as the edition PDF's: its own, or the paper and the date."""
-    day = edition.date
-    return edition.title or f"{edition.paper} {day.year}年{day.month}月{day.day}日"
 
 
 def _issue(data: etree._Element, edition: Edition, pages: int) -> None:
@@ -161,7 +155,7 @@ def _physical(
 ) -> None:
     """The pages in order, each with its PDF, ALTO and sources."""
     sequence = _sub(
-        _sub(root, "structMap", TYPE="PHYSICAL"), "div", TYPE="physSequence", LABEL=_title(edition)
+        _sub(root, "structMap", TYPE="PHYSICAL"), "div", TYPE="physSequence", LABEL=edition.heading
     )
     for number, (page, alto) in enumerate(zip(pages, altos, strict=True), start=1):
         printed = alto.find(f".//{{{ALTO}}}Page").get("PRINTED_IMG_NR")
@@ -196,7 +190,7 @@ def _logical(
         ID="LOG_ISSUE",
         TYPE="issue",
         DMDID="ISSUE",
-        LABEL=_title(edition),
+        LABEL=edition.heading,
     )
     if whole:
         _sub(issue, "fptr", FILEID="EDITION")

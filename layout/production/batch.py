@@ -8,7 +8,9 @@ to the workers as `Parcel`s (the job and the bytes of every file its build
 reads); a worker builds the page in a folder of its own and sends back a
 `Delivery` (the outcome, naming the client's files, and the files it wrote),
 which the client writes and caches.  Only a few parcels are in flight at a
-time, so an archive of photos need not fit in the client's memory.
+time, so an archive of photos need not fit in the client's memory.  A folder
+holding edition.yaml gets, once its pages are built, its edition PDF and (with
+ALTO) its METS, written by the client (`write_issues`).
 
 A worker needs the installed project and its fonts, and the scheduler the
 project (it unpickles the tasks); `check_cluster` makes sure of both before
@@ -24,6 +26,7 @@ import dataclasses
 import hashlib
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,10 +39,12 @@ from ..model.copy import PAGE_FILE, page_files
 from ..options import OutputOptions
 from ..output.alto import alto_path
 from ..output.write import write_atomically
+from ..sources.jumps import Link
 from ..sources.page import load_page
 from ..typeset import fonts
 from . import report as build_report
 from .cache import CACHE_DIR, code_version, fonts_version
+from .edition import blocked, linked, senders
 from .page_job import PageJob, PageOutcome, build_page, cache_key, crashed, from_cache, store
 
 if TYPE_CHECKING:
@@ -75,17 +80,22 @@ class Delivery:
 
 def find_pages(root: Path, *, skip: Path | None = None) -> list[Path]:
     """Every page directory under `root`, itself included, but none hidden or under `skip`."""
+    return find(root, PAGE_FILE, skip)
+
+
+def find(root: Path, marker: str, skip: Path | None) -> list[Path]:
+    """Every directory holding a file named `marker` under `root`, as `find_pages`."""
     skipped = skip.resolve() if skip is not None else None
-    pages = []
+    found = []
     for top, directories, files in os.walk(root):
         here = Path(top)
         if skipped is not None and here.resolve().is_relative_to(skipped):
             directories.clear()
             continue
         directories[:] = [name for name in directories if not name.startswith(".")]
-        if PAGE_FILE in files:
-            pages.append(here)
-    return sorted(pages, key=lambda page: page.relative_to(root).parts)
+        if marker in files:
+            found.append(here)
+    return sorted(found, key=lambda directory: directory.relative_to(root).parts)
 
 
 def batch_jobs(
@@ -288,38 +298,47 @@ def run_batch(
     jobs: list[PageJob],
     client: Client,
     *,
+    links: tuple[Link, ...] = (),
     on_page: Callable[[PageOutcome], None] = lambda outcome: None,
     task: Callable[[Parcel], Delivery] = build_parcel,
 ) -> list[PageOutcome]:
     """Run every job, from the cache or on the cluster; the outcomes in the order of `jobs`,
     each with its attempts.
 
-    `on_page` hears of each page as it ends.  `task` is what a worker runs for
-    a parcel (`build_parcel`; tests pass one that crashes).
+    `links` are the jumps of the editions among the pages (naming the jobs'
+    directories): a page a rest runs on is sent once the page sending it has
+    ended, with the rest, as in an edition build.  `on_page` hears of each page
+    as it ends.  `task` is what a worker runs for a parcel (`build_parcel`;
+    tests pass one that crashes).
     """
+    jobs = list(jobs)  # each given its jumps and rests when it is sent
     finished: dict[int, PageOutcome] = {}  # by index of the job
+    done: dict[Path, PageOutcome] = {}  # by page directory, for the pages waiting on it
     sent: dict[Key, tuple[int, int, str | None]] = {}  # task key: job's index, attempt, cache key
     running = as_completed()
     limit = IN_FLIGHT * max(1, sum(client.nthreads().values()))
+    order = _Order(jobs, links)
 
     def end(index: int, outcome: PageOutcome, attempt: int) -> None:
         finished[index] = dataclasses.replace(outcome, entry={**outcome.entry, "attempts": attempt})
+        done[jobs[index].directory] = finished[index]
+        order.ended(jobs[index].directory)
         on_page(finished[index])
 
     def send(index: int, attempt: int) -> None:
+        if attempt == 1:
+            jobs[index] = linked(jobs[index], links, done)
+            if (stopped := blocked(jobs[index], links, done)) is not None:
+                end(index, stopped, attempt)
+                return
         job = jobs[index]
         key = cache_key(job)
         if attempt == 1 and (hit := from_cache(job, key)) is not None:
             end(index, hit, attempt)
             return
-        try:
-            parcel = pack(job)
-        except LayoutError as error:  # the page does not load: no worker could build it
-            entry = build_report.failed_entry(job.directory, error)
-            end(index, PageOutcome(job.directory, "failed", entry, None, 0.0, str(error)), attempt)
-            return
-        except OSError as error:
-            end(index, crashed(job, error), attempt)
+        parcel = _packed(job)
+        if isinstance(parcel, PageOutcome):
+            end(index, parcel, attempt)
             return
         if cache_key(job) != key:  # a source changed while it was read: build it, cache nothing
             key = None
@@ -328,11 +347,9 @@ def run_batch(
         sent[future.key] = (index, attempt, key)
         running.add(future)
 
-    waiting = iter(range(len(jobs)))
-
     def fill() -> None:
-        while running.count() < limit and (index := next(waiting, None)) is not None:
-            send(index, 1)
+        while running.count() < limit and order.ready:
+            send(order.ready.popleft(), 1)  # a page from the cache may make others ready
 
     fill()
     for future in running:
@@ -347,7 +364,37 @@ def run_batch(
         else:
             end(index, _delivered(jobs[index], key, delivery), attempt)
         fill()
+    assert len(finished) == len(jobs), "jumps never loop (sources/jumps.py)"
     return [finished[index] for index in range(len(jobs))]
+
+
+def _packed(job: PageJob) -> Parcel | PageOutcome:
+    """The job's parcel, or the outcome of a page that does not load or cannot be read."""
+    try:
+        return pack(job)
+    except LayoutError as error:  # no worker could build it
+        entry = build_report.failed_entry(job.directory, error)
+        return PageOutcome(job.directory, "failed", entry, None, 0.0, str(error))
+    except OSError as error:
+        return crashed(job, error)
+
+
+class _Order:
+    """The jobs ready to send, in order: a page once every page sending it a rest has ended."""
+
+    def __init__(self, jobs: list[PageJob], links: tuple[Link, ...]) -> None:
+        self.waits = {index: senders(job, links) for index, job in enumerate(jobs)}
+        self.receivers: dict[Path, list[int]] = {}
+        for index, waited in self.waits.items():
+            for sender in waited:
+                self.receivers.setdefault(sender, []).append(index)
+        self.ready = deque(index for index, waited in self.waits.items() if not waited)
+
+    def ended(self, directory: Path) -> None:
+        for receiver in self.receivers.get(directory, ()):
+            self.waits[receiver].discard(directory)
+            if not self.waits[receiver]:
+                self.ready.append(receiver)
 
 
 def _key(job: PageJob, attempt: int) -> str:

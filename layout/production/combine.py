@@ -37,11 +37,6 @@ class EditionPage:
     name: str  # its directory as edition.yaml names it: its sources' folder in an archive
 
 
-def edition_title(edition: Edition) -> str:
-    day = edition.date
-    return edition.title or f"{edition.paper} {day.year}年{day.month}月{day.day}日"
-
-
 def combine(pages: Sequence[EditionPage], edition: Edition, *, archival: bool = False) -> bytes:
     """One PDF of `pages`, in the order given; `archival`: of PDF/A-3b pages, a PDF/A-3b."""
     with contextlib.ExitStack() as stack:
@@ -51,7 +46,7 @@ def combine(pages: Sequence[EditionPage], edition: Edition, *, archival: bool = 
             combined.pages.extend(source.pages)
         _outline(combined, [page.marks for page in pages])
         share_subsets(combined)
-        title = edition_title(edition)
+        title = edition.heading
         if archival:
             join_tags(combined, sources, _titles(pages), _joins(pages))
             archive_edition(combined, sources, [page.name for page in pages], edition, title)

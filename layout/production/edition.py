@@ -5,17 +5,17 @@ its resolved fonts and HarfBuzz faces across the pages it builds) and through
 the cache.  A jump (下转/上接) ties two pages: the page a rest runs on is set
 only once the page sending it has ended, for the cut falls where the sending
 page's composition puts it; so a page starts when every page jumping into it
-has ended (pages without jumps all start at once).  The edition PDF is written
-only if every page built, and the previous one is removed when a build starts:
-after a failed or interrupted build there is none, so a stale one is never
-taken for current.
+has ended (pages without jumps all start at once).  The edition PDF (and, with
+ALTO, the edition's METS) is written only if every page built, and the previous
+one is removed when a build starts: after a failed or interrupted build there is
+none, so a stale one is never taken for current.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +24,8 @@ from types import TracebackType
 from ..errors import LayoutError, Problem, SetupError, SourceError, shown
 from ..model.document import Edition
 from ..options import DEFAULT, PDFA, OutputOptions
+from ..output.alto import alto_path
+from ..output.mets import METS_NAME, MetsPage, edition_mets, page_sources
 from ..output.preview import contact_sheet
 from ..output.write import write_atomically
 from ..sources.jumps import Link, edition_links
@@ -51,6 +53,7 @@ class EditionOptions:
     jobs: int = os.cpu_count() or 1
     cache: bool = True
     proof: bool = False
+    alto: bool = False  # each page's ALTO beside its PDF, and the edition's METS
     output: OutputOptions = DEFAULT
 
 
@@ -59,6 +62,7 @@ class EditionResult:
     edition: Edition
     outcomes: tuple[PageOutcome, ...]  # in edition order
     pdf: Path | None  # the edition PDF, if every page built
+    mets: Path | None  # the edition's METS, if every page built with its ALTO
     contact_sheet: Path | None
 
     @property
@@ -95,6 +99,7 @@ def page_jobs(edition: Edition, out: Path, options: EditionOptions) -> list[Page
                 out / PROOF_DIR / f"{name}.png" if options.proof else None,
                 output=options.output,
                 cache=out / CACHE_DIR if options.cache else None,
+                alto=alto_path(out / f"{name}.pdf") if options.alto else None,
             )
         )
     return jobs
@@ -115,17 +120,8 @@ def build_edition(
         finished[outcome.directory] = outcome
         on_page(outcome)
     outcomes = tuple(finished[job.directory] for job in jobs)
-    pdf = sheet = None
-    if all(o.status != "failed" for o in outcomes):
-        pages = [
-            EditionPage(
-                job.pdf.read_bytes(), _marks(o), source_name(edition, position, job.directory)
-            )
-            for position, (job, o) in enumerate(zip(jobs, outcomes, strict=True), start=1)
-        ]
-        pdf = out / EDITION_PDF
-        archival = options.output.target == PDFA
-        write_atomically(pdf, combine(pages, edition, archival=archival))
+    pdf, mets = issue_files(edition, jobs, outcomes, out, options.output)
+    sheet = None
     if options.proof:
         proofs = [
             (job.proof.read_bytes(), o.marks.label if o.marks else job.directory.name)
@@ -135,12 +131,53 @@ def build_edition(
         if proofs:
             sheet = out / PROOF_DIR / CONTACT_SHEET
             write_atomically(sheet, contact_sheet(proofs))
-    return EditionResult(edition, outcomes, pdf, sheet)
+    return EditionResult(edition, outcomes, pdf, mets, sheet)
+
+
+def issue_files(
+    edition: Edition,
+    jobs: list[PageJob],
+    outcomes: Sequence[PageOutcome],
+    out: Path,
+    output: OutputOptions,
+) -> tuple[Path | None, Path | None]:
+    """The edition PDF in `out` and, if the pages were built with their ALTO, the METS: both
+    written if every page built, neither if one failed (`jobs` and `outcomes` in edition order,
+    as the edition build or a batch made them)."""
+    if any(o.status == "failed" for o in outcomes):
+        return None, None
+    pages = [
+        EditionPage(job.pdf.read_bytes(), _marks(o), source_name(edition, position, job.directory))
+        for position, (job, o) in enumerate(zip(jobs, outcomes, strict=True), start=1)
+    ]
+    pdf = out / EDITION_PDF
+    write_atomically(pdf, combine(pages, edition, archival=output.target == PDFA))
+    if any(job.alto is None for job in jobs):
+        return pdf, None
+    mets = out / METS_NAME
+    listed = _mets_pages(jobs, outcomes)
+    write_atomically(mets, edition_mets(edition, listed, mets, edition_pdf=pdf))
+    return pdf, mets
 
 
 def discard_edition_pdf(out: Path) -> None:
-    """Remove the edition PDF of an earlier build: it stands only for the latest sources."""
+    """Remove the edition PDF and METS of an earlier build: they stand only for the latest
+    sources."""
     (out / EDITION_PDF).unlink(missing_ok=True)
+    (out / METS_NAME).unlink(missing_ok=True)
+
+
+def _mets_pages(jobs: list[PageJob], outcomes: Sequence[PageOutcome]) -> list[MetsPage]:
+    """The built pages as the METS lists them: label, PDF, ALTO, the sources they came from."""
+    return [
+        MetsPage(_marks(o).label, job.pdf, _alto(job), page_sources(job.directory))
+        for job, o in zip(jobs, outcomes, strict=True)
+    ]
+
+
+def _alto(job: PageJob) -> Path:
+    assert job.alto is not None, "the METS is written only for a build with ALTO"
+    return job.alto
 
 
 def _marks(outcome: PageOutcome) -> PageMarks:
@@ -161,7 +198,7 @@ def _outcomes(edition: Edition, jobs: list[PageJob], workers: int) -> Iterator[P
     waiting = list(jobs)
     with _Workers(workers) as pool:
         while waiting or pool.busy:
-            ready = [job for job in waiting if _senders(job, links) <= done.keys()]
+            ready = [job for job in waiting if senders(job, links) <= done.keys()]
             if not ready:
                 assert pool.busy, "jumps never loop (sources/jumps.py)"
                 for outcome in pool.ended():
@@ -170,10 +207,10 @@ def _outcomes(edition: Edition, jobs: list[PageJob], workers: int) -> Iterator[P
                 continue
             waiting = [job for job in waiting if job not in ready]
             misses: list[tuple[PageJob, str | None]] = []
-            for job in [_linked(job, links, done) for job in ready]:
-                blocked = _blocked(job, links, done)
-                key = None if blocked else cache_key(job)
-                settled = blocked or from_cache(job, key)
+            for job in [linked(job, links, done) for job in ready]:
+                stopped = blocked(job, links, done)
+                key = None if stopped else cache_key(job)
+                settled = stopped or from_cache(job, key)
                 if settled is None:
                     misses.append((job, key))
                 else:
@@ -183,11 +220,12 @@ def _outcomes(edition: Edition, jobs: list[PageJob], workers: int) -> Iterator[P
                 pool.submit(job, key, len(misses) + len(waiting))
 
 
-def _senders(job: PageJob, links: tuple[Link, ...]) -> set[Path]:
+def senders(job: PageJob, links: tuple[Link, ...]) -> set[Path]:
+    """The pages that send `job` a rest: it is set once they have ended."""
     return {link.sender for link in links if link.receiver == job.directory}
 
 
-def _linked(job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]) -> PageJob:
+def linked(job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]) -> PageJob:
     """The job with what the edition brings it: the 版次 its jumps run on, the rests sent to it."""
     jumps = {link.slug: link.to for link in links if link.sender == job.directory}
     continued = tuple(
@@ -200,7 +238,7 @@ def _linked(job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]
     return replace(job, jumps=jumps, continued=continued)
 
 
-def _blocked(
+def blocked(
     job: PageJob, links: tuple[Link, ...], done: dict[Path, PageOutcome]
 ) -> PageOutcome | None:
     """A page that cannot be set because a page sending it a rest failed; else None."""

@@ -98,9 +98,14 @@ def failed_entry(directory: Path, error: BaseException) -> dict:
     }
 
 
-def report_bytes(entries: list[dict], edition: dict | None = None) -> bytes:
-    """The report file: every page's entry, and for an edition what was made of them."""
+def report_bytes(
+    entries: list[dict], edition: dict | None = None, *, editions: list[dict] | None = None
+) -> bytes:
+    """The report file: every page's entry, and for an edition (or a batch's editions) what
+    was made of them."""
     document: dict = {"format": FORMAT_VERSION, "pages": entries}
     if edition is not None:
         document["edition"] = edition
+    if editions is not None:
+        document["editions"] = editions
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
