@@ -15,6 +15,7 @@ from PIL import Image
 
 import build_pdf
 from layout.options import DEFAULT, PDFA, PDFX_1A, OutputOptions
+from layout.production import edition as editions
 from layout.production.cache import Cache, page_key
 from layout.production.page_job import PageOutcome
 from layout.production.progress import Progress
@@ -161,15 +162,20 @@ def test_the_report_lists_every_page_with_its_outputs(built):
 
 
 def test_a_rebuild_comes_from_the_cache_byte_identical_and_only_a_changed_page_is_rebuilt(
-    edition, tmp_path
+    edition, tmp_path, monkeypatch
 ):
     out = tmp_path / "out"
     first = tmp_path / "first.json"
     assert build_pdf.main([str(edition), "-o", str(out), "-q", "--report", str(first)]) == 0
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
 
+    def combined_again(*args, **kwargs):
+        raise AssertionError("the same pages are combined again")
+
     again = tmp_path / "again.json"
-    assert build_pdf.main([str(edition), "-o", str(out), "-q", "--report", str(again)]) == 0
+    with monkeypatch.context() as patch:  # the edition PDF too comes from the cache
+        patch.setattr(editions, "combine", combined_again)
+        assert build_pdf.main([str(edition), "-o", str(out), "-q", "--report", str(again)]) == 0
     statuses = [e["status"] for e in json.loads(again.read_text(encoding="utf-8"))["pages"]]
     assert statuses == ["cached"] * 3
     assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before
@@ -191,6 +197,7 @@ def test_a_rebuild_comes_from_the_cache_byte_identical_and_only_a_changed_page_i
     )
     statuses = [e["status"] for e in json.loads(report.read_text(encoding="utf-8"))["pages"]]
     assert statuses == ["cached", "built", "cached"]
+    assert (tmp_path / "out2" / "edition.pdf").read_bytes() != before["edition.pdf"]
 
 
 def test_a_page_that_fails_is_reported_and_no_edition_pdf_is_written(edition, tmp_path, capsys):

@@ -22,7 +22,6 @@ from layout.model.document import Block, Continuation, Span
 from layout.model.grid import FORMATS, Grid
 from layout.production.page_job import PageJob, cache_key
 from layout.sources.edition import load_edition
-from layout.sources.jumps import edition_links
 from layout.sources.page import load_page
 from layout.typeset.normalise import normalise_page
 from tests.ad_edition import HEADLINES, JUMP_HEADLINE, LEAD, edit, write_edition
@@ -285,6 +284,6 @@ def test_a_page_whose_sending_page_fails_fails_naming_it(edition, tmp_path, caps
 
 def test_a_page_named_by_directory_is_found_by_its_number_now(tmp_path):
     edition = renumbered(write_edition(tmp_path / "written"), tmp_path, 7)
-    (link,) = edition_links(load_edition(edition))
+    (link,) = load_edition(edition).links
     assert (link.sender.name, link.slug, link.receiver.name, link.to) == ("p1", "01-story", "p3", 7)
     assert link.line == continues_line(edition / "p1" / LEAD)

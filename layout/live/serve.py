@@ -40,7 +40,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..errors import FitError, LayoutError, SetupError
-from ..model.document import Continuation
+from ..model.document import Continuation, Link
 from ..model.layout import Layout
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
@@ -50,7 +50,6 @@ from ..production.edition import page_name
 from ..production.watch import watch_options
 from ..render.html_to_pdf import STYLES
 from ..sources.edition import EDITION_FILE, load_edition, page_directories
-from ..sources.jumps import Link, resolve_jumps
 from ..sources.page import load_page
 from ..typeset import fonts
 from .overlay import draft_overlay, linked, overlay
@@ -152,7 +151,7 @@ class Preview:
         if not (self.target / EDITION_FILE).is_file():
             return ()
         try:
-            return resolve_jumps(load_edition(self.target))[0]
+            return load_edition(self.target).links
         except LayoutError:
             return ()
 

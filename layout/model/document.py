@@ -190,6 +190,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A jump of an edition: an article of `sender` whose rest runs on `receiver` (page
+    directories as the edition lists them)."""
+
+    sender: Path
+    article: Path  # its file
+    line: int  # of `continues:` in the article
+    slug: str
+    receiver: Path
+    to: int  # the receiver's 版次
+
+
+@dataclass(frozen=True)
 class Edition:
     """An edition: its pages in order, each a page directory built on its own."""
 
@@ -198,6 +211,7 @@ class Edition:
     date: date
     pages: tuple[Path, ...]
     title: str | None = None  # the edition PDF's title, if not paper and date
+    links: tuple[Link, ...] = ()  # its jumps, resolved when it was loaded
 
     @property
     def heading(self) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import LayoutError, shown
 from ..model.copy import PAGE_FILE, page_files
-from ..sources.edition import EDITION_FILE, load_edition
+from ..sources.edition import EDITION_FILE, edition_pages
 from ..sources.page import load_page
 from .write import written_path
 
@@ -58,7 +58,7 @@ def edition_refusal(directory: Path, out: Path, report: Path | None) -> str | No
     that, and only the report is written.
     """
     try:
-        pages: tuple[Path, ...] = load_edition(directory).pages
+        pages: tuple[Path, ...] = edition_pages(directory)
     except LayoutError:
         pages = ()
     edition = {written_path(directory / EDITION_FILE)}

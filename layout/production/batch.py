@@ -36,10 +36,10 @@ from distributed import Client, LocalCluster, as_completed
 
 from ..errors import LayoutError, Problem, SetupError
 from ..model.copy import PAGE_FILE, page_files
+from ..model.document import Link
 from ..options import OutputOptions
 from ..output.alto import alto_path
 from ..output.write import write_atomically
-from ..sources.jumps import Link
 from ..sources.page import load_page
 from ..typeset import fonts
 from . import report as build_report

@@ -16,10 +16,9 @@ import dataclasses
 from pathlib import Path
 
 from ..errors import LayoutError, shown
-from ..model.document import Edition
+from ..model.document import Edition, Link
 from ..options import OutputOptions
 from ..sources.edition import EDITION_FILE, load_edition
-from ..sources.jumps import Link, edition_links
 from . import report as build_report
 from .batch import find
 from .edition import EDITION_PDF, discard_edition_pdf, issue_files
@@ -69,7 +68,6 @@ def plan_issues(root: Path, editions: list[Path], jobs: list[PageJob], out: Path
         discard_edition_pdf(issue_directory(root, directory, out))
         try:
             edition = load_edition(directory)
-            links = edition_links(edition)
         except LayoutError as error:
             issues.append(Issue(directory, error=str(error)))
             continue
@@ -78,7 +76,7 @@ def plan_issues(root: Path, editions: list[Path], jobs: list[PageJob], out: Path
             issues.append(Issue(directory, error=f"its pages {where} are not under {shown(root)}"))
             continue
         pages = tuple(directories[page.resolve()] for page in edition.pages)
-        here = tuple(_between(link, directories) for link in links)
+        here = tuple(_between(link, directories) for link in edition.links)
         issues.append(Issue(directory, dataclasses.replace(edition, pages=pages), here))
     return issues
 

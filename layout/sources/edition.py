@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problem, SourceError
@@ -33,15 +34,25 @@ def load_edition(directory: Path) -> Edition:
     pages = [path.parent / entry for entry in source.pages]
     _check_edition_pages(source, pages, doc, problems)
     edition = Edition(path, source.paper, source.date, tuple(pages), source.title)
-    problems += resolve_jumps(edition)[1]
+    links, unresolved = resolve_jumps(edition)
+    problems += unresolved
     if problems:
         raise SourceError(in_reading_order(problems))
-    return edition
+    return replace(edition, links=links)
+
+
+def edition_pages(directory: Path) -> tuple[Path, ...]:
+    """The page directories edition.yaml lists, read from it alone (no page is opened):
+    where only the list is wanted, as in checking the output paths."""
+    path = Path(directory) / EDITION_FILE
+    missing = Problem(f"{EDITION_FILE} not found", path, hint="write paper, date and pages")
+    _, source = read_model(path, EditionSource, missing)
+    return tuple(path.parent / entry for entry in source.pages)
 
 
 def page_directories(target: Path) -> list[Path]:
     """The pages of an edition directory, or a page directory itself."""
-    return list(load_edition(target).pages) if (target / EDITION_FILE).is_file() else [target]
+    return list(edition_pages(target)) if (target / EDITION_FILE).is_file() else [target]
 
 
 def _check_edition_pages(

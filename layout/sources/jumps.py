@@ -12,34 +12,13 @@ by its directory's name, which survives renumbering.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, SourceError, shown
-from ..model.document import Article, Edition
-from .explain import in_reading_order, validate
+from ..model.document import Article, Edition, Link
+from .explain import validate
 from .models import PageSource
 from .page import PAGE_FILE, load_page, open_page_yaml
-
-
-@dataclass(frozen=True)
-class Link:
-    """An article of `sender` whose rest runs on `receiver` (page directories as listed)."""
-
-    sender: Path
-    article: Path  # its file
-    line: int  # of `continues:` in the article
-    slug: str
-    receiver: Path
-    to: int  # the receiver's 版次
-
-
-def edition_links(edition: Edition) -> tuple[Link, ...]:
-    """Every jump of `edition` resolved, in edition order; or `SourceError` for any that is not."""
-    links, problems = resolve_jumps(edition)
-    if problems:
-        raise SourceError(in_reading_order(problems))
-    return links
 
 
 def resolve_jumps(edition: Edition) -> tuple[tuple[Link, ...], list[Problem]]:
