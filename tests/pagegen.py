@@ -117,8 +117,7 @@ def write_page(
     return directory
 
 
-def _photo(path: Path, aspect: tuple[int, int], rng: random.Random) -> None:
-    width = 600
+def _photo(path: Path, aspect: tuple[int, int], rng: random.Random, width: int = 600) -> None:
     height = width * aspect[1] // aspect[0]
     picture = Image.new("RGB", (width, height), (rng.randint(0, 255), 120, 160))
     draw = ImageDraw.Draw(picture)

@@ -139,7 +139,17 @@ def no_plan_problem(frame: Frame) -> list[Problem]:
 
 
 def _unfit_problem(article: Article) -> Problem:
-    """Why an article fits no module: photos the editor holds to widths, else its headline."""
+    """Why an article fits no module: a vertical headline longer than any module of it is
+    high, photos the editor holds to widths, else its headline."""
+    if article.headline_vertical:
+        return Problem(
+            f"its vertical headline ({len(article.headline)} characters, two lines at most) "
+            "is longer than any module its text fills is high",
+            article.file,
+            field="headline_vertical",
+            hint="shorten the headline, give the story more text or a taller slot, "
+            "or set the headline across: remove `headline_vertical: true`",
+        )
     if any(i.min_columns or i.max_columns for i in article.images):
         return Problem(
             "its photos' min_columns/max_columns leave no module width in which the body "

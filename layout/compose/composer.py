@@ -142,6 +142,19 @@ def _best(frame: Frame) -> Outcome:
     return best
 
 
+def _boxed_side(rule: tuple[str, Box], items: list[Module | Lede]) -> bool:
+    """A rule that parts a boxed story from the module above or below it: the box's own
+    rule does that, and two would print as one heavy double line."""
+    kind, line = rule
+    return kind == "h" and any(
+        isinstance(item, Module)
+        and item.article.box is not None
+        and line.row in (item.box.row - 1, item.box.row + item.box.rows)
+        and (line.column, line.columns) == (item.box.column, item.box.columns)
+        for item in items
+    )
+
+
 def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
     grid = frame.grid
     rules: list[tuple[str, Box]] = []
@@ -179,6 +192,7 @@ def _place(frame: Frame, out: Outcome, *, draft: bool = False) -> Layout:
         if index:
             rules.append(("v", Box(column, 0, strip_top, frame.bottom - strip_top)))
         column += width
+    rules = [rule for rule in rules if not _boxed_side(rule, placed_items)]
     credits = (
         Box(0, grid.columns, frame.credits_row, frame.credits_rows) if frame.credits_rows else None
     )

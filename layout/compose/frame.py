@@ -14,9 +14,9 @@ from ..model.document import Page
 from ..model.grid import Grid
 from ..typeset.measure import Typesetter
 from .ads import AD, ad_sized, plan_ads
+from .furniture import furnished_sized
 from .pins import pins
 from .sizes import Sized, credits_lines, lede_sized, measure_banner
-from .variants import article_sized
 
 CREDITS_RULE_ROWS = 1  # above the credits: their rule and the space under it
 FILLER = "filler:"  # the key of a 补白 item: never an article's slug, which has no colon
@@ -63,10 +63,10 @@ class Frame:
             elif key in self.placed_fillers:  # waiting for a hole, or pinned by a layout file
                 limit = min(cap or FILLER_HEADLINE_PT, FILLER_HEADLINE_PT)
                 filler = self.fillers.get(key) or self.articles[key]
-                sized = article_sized(filler, columns, self.ts, False, limit)
+                sized = furnished_sized(filler, columns, self.ts, False, limit)
                 sized.key = key  # an article's key is its slug, a waiting filler's is marked
             else:
-                sized = article_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
+                sized = furnished_sized(self.articles[key], columns, self.ts, key == self.lead, cap)
             self.sized[key, columns, cap] = sized
         return self.sized[key, columns, cap]
 

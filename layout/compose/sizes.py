@@ -27,6 +27,7 @@ HEADLINE_SIZES = (24.0, 22.0, 20.0, 18.0, 16.0, 14.0)
 KICKER_PT = 11.0
 SUBHEAD_PT = 10.5
 BYLINE_PT = 9.0
+LOGO_PT = 10.5  # a column logo (栏目头), reversed
 CAPTION_PT = 8.5
 BANNER_SIZES = (72.0, 66.0, 60.0, 54.0, 48.0, 42.0, 36.0)
 LEDE_PT = 11.0

@@ -17,25 +17,15 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from ..model.copy import CAPTION_ROLE, HEAD_ROLES, PULLQUOTE_ROLE
-from ..model.document import Article, Block, Image
+from ..model.copy import CAPTION_ROLE, PULLQUOTE_ROLE
+from ..model.document import PHOTO_STORY, Article, Block, Image
 from ..model.layout import Box, Module, PlacedImage, PullQuote
 from ..typeset.measure import BodyRow, Heading, Typesetter
 from .columns import balance, fill_columns, poured_height
+from .heads import Head, head_options, headline_index
 from .jumps import JUMP_COST, JUMP_ROW_COST, cut, jump_in, jump_out, split_blocks
-from .sizes import (
-    AIR_COST,
-    BYLINE_PT,
-    CAPTION_PT,
-    HEAD_AIR_ROWS,
-    HEADLINE_SIZES,
-    KICKER_PT,
-    LEAD_SIZES,
-    SUBHEAD_PT,
-    Sized,
-)
+from .sizes import AIR_COST, CAPTION_PT, HEAD_AIR_ROWS, Sized
 
-MAX_HEADLINE_LINES = 3
 MIN_BODY_ROWS = 6  # a body column shorter than this reads badly
 MIN_BESIDE_ROWS = 3  # text under a narrow photo: none, or at least this many lines
 MAX_EMPTY_LINES = 2  # beside a narrow photo the last column may end this much short
@@ -51,7 +41,6 @@ NARROW_COST = 3.0  # photos narrower than their module, the body beside them
 CAPTION_LINE_COST = 1.0  # a caption given one more line
 QUOTE_COST = 4.0  # a pull quote set in the module
 SHORT_BODY_COST = 20.0  # per line a body column falls short of MIN_BODY_ROWS
-WORD_BREAK_COST = 6.0  # a headline broken inside a phrase, not at a space between phrases
 
 
 @dataclass(frozen=True)
@@ -69,81 +58,6 @@ class Variant:
     body_rows: int  # the longest text column
     levers: tuple[str, ...]
     jump: bool = False  # the body is cut at `body_rows` and the rest runs on another page
-
-
-@dataclass(frozen=True)
-class Head:
-    headings: tuple[Heading, ...]
-    rows: int
-    cost: float
-    before_pt: float  # from the block's top to the headline's first line
-    block_pt: float
-
-
-def head_options(
-    article: Article, ts: Typesetter, width: float, lead: bool, cap: float | None
-) -> list[Head]:
-    """The head block at each headline size that changes its height (the deck lever)."""
-    sizes = tuple(s for s in (LEAD_SIZES if lead else HEADLINE_SIZES) if cap is None or s <= cap)
-    sizes = sizes or (LEAD_SIZES if lead else HEADLINE_SIZES)[-1:]
-    largest = (LEAD_SIZES if lead else HEADLINE_SIZES)[0]
-    options: dict[int, Head] = {}
-    for size in sizes:
-        headline = _headline(article.headline, ts, (size,), width)
-        decks: list[Heading | None] = [headline]
-        if len(headline.lines) == 1:  # a one-line headline may be set in two (双行题)
-            decks.append(
-                ts.deck(article.headline, HEAD_ROLES["headline"], size, width, leading=1.2, lines=2)
-            )
-        for deck in filter(None, decks):
-            if len(deck.lines) > MAX_HEADLINE_LINES:
-                continue
-            cost = (
-                (largest - size)
-                + 5 * (len(deck.lines) - 1)
-                + WORD_BREAK_COST * _mid_phrase(article.headline, deck)
-            )
-            head = _head(article, ts, width, deck, cost)
-            if head.rows not in options or head.cost < options[head.rows].cost:
-                options[head.rows] = head
-    return sorted(options.values(), key=lambda h: h.cost)
-
-
-def _mid_phrase(text: str, headline: Heading) -> int:
-    """Line breaks of `text` set as `headline` that fall inside a phrase, not at a space."""
-    position, inside = 0, 0
-    for line in headline.lines[:-1]:
-        position = text.index(line, position) + len(line)
-        inside += position < len(text) and not text[position].isspace()
-    return inside
-
-
-def _head(article: Article, ts: Typesetter, width: float, headline: Heading, cost: float) -> Head:
-    headings = [
-        *_display(ts, article.kicker, "kicker", KICKER_PT, width, leading=1.5),
-        headline,
-        *_display(ts, article.subhead, "subhead", SUBHEAD_PT, width, leading=1.5),
-        *_display(ts, article.byline, "byline", BYLINE_PT, width, leading=1.6),
-    ]
-    block_pt = sum(h.height for h in headings)
-    rows = math.ceil((block_pt + ts.grid.line) / ts.grid.line - 1e-6)
-    before = sum(h.height for h in headings[: headings.index(headline)])
-    return Head(tuple(headings), rows, cost, before, block_pt)
-
-
-def _headline(text: str, ts: Typesetter, sizes: tuple[float, ...], width: float) -> Heading:
-    headline = ts.heading(text, HEAD_ROLES["headline"], sizes, width, leading=1.2)
-    if len(headline.lines) > 2:  # two lines at the smallest size are not enough: try three
-        headline = ts.heading(
-            text, HEAD_ROLES["headline"], sizes, width, leading=1.2, max_lines=MAX_HEADLINE_LINES
-        )
-    return headline
-
-
-def _display(
-    ts: Typesetter, text: str | None, name: str, size: float, width: float, *, leading: float
-) -> list[Heading]:
-    return [ts.heading(text, HEAD_ROLES[name], (size,), width, leading=leading)] if text else []
 
 
 def photo_range(image: Image, width: float, line: float) -> tuple[int, int, int]:
@@ -208,7 +122,8 @@ def build_module(
     fig_column = box.column + columns - figure if narrow else box.column
     width = grid.span_width(figure)
     head_rows = head.rows + variant.air
-    cursor = box.row + head_rows
+    photo_first = article.kind == PHOTO_STORY  # the photo leads: the head goes under it
+    cursor = box.row if photo_first else box.row + head_rows + head.note_rows
     images = []
     growth = variant.photo_rows - sum(photo_range(i, width, grid.line)[0] for i in article.images)
     for image in article.images:
@@ -226,14 +141,18 @@ def build_module(
         rows = rows_of(heading, grid.line, grid.line)
         quote = PullQuote(heading, fig_column, figure, cursor, rows)
         cursor += rows
-    figure_rows = cursor - (box.row + head_rows)
+    head_offset = cursor - box.row if photo_first else 0
+    if photo_first:
+        cursor += head_rows + head.note_rows
+    top = box.row + head_rows + head.note_rows  # under the head: text beside a narrow figure
+    figure_rows = cursor - top
     starts = [
-        box.row + head_rows + (figure_rows if (not narrow or index >= columns - figure) else 0)
+        top + (figure_rows if (not narrow or index >= columns - figure) else 0)
         for index in range(columns)
     ]
     foot = box.row + box.rows
     if narrow:
-        foot = min(foot, box.row + head_rows + variant.body_rows)
+        foot = min(foot, top + variant.body_rows)
     rest: tuple[Block, ...] = ()
     spill: tuple[BodyRow, ...] = ()
     if variant.jump:
@@ -256,6 +175,8 @@ def build_module(
         tuple(starts) if narrow else (),
         quote,
         rest=rest,
+        head_offset=head_offset,
+        note=head.note,
     )
     return module, spill
 
@@ -271,7 +192,9 @@ def article_sized(
     if article.continued_from is not None:  # the rest of a jumped article: 上接 opens it
         body = (ts.jump_row(jump_in(article.continued_from)), *body)
     full_rows = max(len(c) for c in balance(body, columns))
-    largest = max((h.headings[_headline_index(h)].size for h in heads), default=0.0)
+    largest = max(
+        (h.headings[i].size for h in heads if (i := headline_index(h)) is not None), default=0.0
+    )
     variants: dict[int, Variant] = {}
     for variant in _Levers(article, columns, ts, body, full_rows).variants(heads):
         known = variants.get(variant.rows)
@@ -290,8 +213,14 @@ def article_sized(
     def headline_at(rows: int) -> tuple[float, float]:
         variant = variants.get(rows, least)
         head = heads[variant.head]
+        index = headline_index(head)
+        if index is None:  # set vertically, beside the body (furniture.py)
+            return 0.0, 0.0
         top = ((head.rows + variant.air) * grid.line - head.block_pt) / 2 + head.before_pt
-        return top / grid.line, head.headings[_headline_index(head)].size
+        if article.kind == PHOTO_STORY:  # under its photo
+            module, _ = build(rows, 0, 0)
+            top += (module.head_offset) * grid.line
+        return top / grid.line, head.headings[index].size
 
     return Sized(
         article.slug,
@@ -311,10 +240,6 @@ def _no_build(rows: int, column: int, row: int):
     raise AssertionError("an item that does not fit is never placed")
 
 
-def _headline_index(head: Head) -> int:
-    return next(i for i, h in enumerate(head.headings) if h.role == HEAD_ROLES["headline"])
-
-
 @dataclass
 class _Levers:
     """One article at one width: every combination of the levers, as variants."""
@@ -331,7 +256,7 @@ class _Levers:
         head_air: dict[int, tuple[float, int, int]] = {}  # rows → (cost, head, air)
         for index, head in enumerate(heads):
             for air in range(HEAD_AIR_ROWS + 1):
-                cost, rows = head.cost + air * AIR_COST, head.rows + air
+                cost, rows = head.cost + air * AIR_COST, head.rows + air + head.note_rows
                 if rows not in head_air or cost < head_air[rows][0]:
                     head_air[rows] = (cost, index, air)
         for figure in _figure_widths(self.article, self.columns):
@@ -439,6 +364,8 @@ class _Figure:
 def _figure_widths(article: Article, columns: int) -> list[int]:
     """Widths the photos (and a quote) may take: every width all the photos allow; a
     quote alone takes half the module or more."""
+    if article.kind == PHOTO_STORY:  # its photo is the lead, as wide as the module
+        return [columns]
     if article.images:
         allowed = set(range(1, columns + 1))
         for image in article.images:

@@ -20,7 +20,15 @@ PAGE_FILE = "page.yaml"  # in every page directory
 # The font role (fonts/roles.yaml) that prints each field.  The template styles
 # each element with these too, so coverage checks the faces that print it.
 BANNER_ROLES = {"kicker": "kai", "title": "banner", "subtitle": "kai"}
-HEAD_ROLES = {"kicker": "kai", "headline": "headline", "subhead": "kai", "byline": "kai"}
+HEAD_ROLES = {
+    "column_logo": "logo",
+    "kicker": "kai",
+    "headline": "headline",
+    "subhead": "kai",
+    "byline": "kai",
+}
+NOTE_ROLE = "kai"  # 编者按, in 楷体 at the body size
+NOTE_LABEL_ROLE = "headline"  # its label
 BODY_ROLES = {"paragraph": "body", "bold": "body_bold", "crosshead": "headline"}
 LEDE_ROLE = "kai"
 CREDITS_ROLE = "kai"
@@ -100,6 +108,8 @@ def article_copy(article: Article) -> Iterator[Copy]:
         text = getattr(article, name)
         if text:
             yield Copy(text, role, article.file, name, display=True)
+    if article.note:
+        yield Copy(article.note, NOTE_ROLE, article.file, "note", display=True)
     for image in article.images:
         for text in (image.caption, image.credit):
             if text:
@@ -131,7 +141,7 @@ def rewrite_copy(
     def article(a: Article) -> Article:
         return replace(
             a,
-            **fields(a, HEAD_ROLES),
+            **fields(a, (*HEAD_ROLES, "note")),
             images=tuple(
                 replace(i, caption=optional(i.caption), credit=optional(i.credit)) for i in a.images
             ),

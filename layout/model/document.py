@@ -90,6 +90,16 @@ class Article:
     pullquotes: tuple[str, ...] = ()
     jump: Jump | None = None  # the rest continues on another page (下转)
     continued_from: int | None = None  # this is the rest of an article from that page (上接)
+    # the furniture of a Chinese page: a vertical headline (竖排标题), a box (花边) of a
+    # style of styles/boxes.css, the editor's note (编者按), the column logo (栏目头)
+    headline_vertical: bool = False
+    box: str | None = None
+    note: str | None = None
+    column_logo: str | None = None
+    kind: str = "story"  # or PHOTO_STORY: the photo is the lead (图片新闻)
+
+
+PHOTO_STORY = "photo-story"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..typeset.linebreak import Line
 from ..typeset.measure import BodyRow, Heading
+from ..typeset.vertical import VerticalHeading
 from .document import Ad, Article, Block, Image
 from .grid import Grid
 
@@ -48,6 +49,15 @@ class PullQuote:
 
 
 @dataclass(frozen=True)
+class Note:
+    """编者按: the editor's note under a head, between rules, in 楷体 at the body size."""
+
+    label: str  # printed before the note, in 黑体
+    lines: tuple[Line, ...]  # the label and the note, broken at the head's width
+    rows: int  # its lines and a line of air shared above and below, inside the rules
+
+
+@dataclass(frozen=True)
 class Module:
     article: Article
     box: Box
@@ -61,10 +71,36 @@ class Module:
     pullquote: PullQuote | None = None
     filler: bool = False  # a 补白 item placed to fill a hole
     rest: tuple[Block, ...] = ()  # the body that jumps to another page (下转)
+    head_offset: int = 0  # lines above its head: a box's air, a photo story's photo
+    note: Note | None = None  # 编者按, under the head
+    vertical: VerticalHeading | None = None  # 竖排标题, in the module's right-hand column
 
     def column_row(self, index: int) -> int:
         """The first line of text column `index`."""
         return self.column_rows[index] if self.column_rows else self.body_row
+
+    @property
+    def head_box(self) -> Box:
+        """Where the head is set: over the text columns, beside a vertical headline."""
+        columns = self.box.columns - (1 if self.vertical is not None else 0)
+        return Box(self.box.column, columns, self.box.row + self.head_offset, self.head_rows)
+
+    @property
+    def note_box(self) -> Box | None:
+        """Where the editor's note is set: under the head, as wide."""
+        if self.note is None:
+            return None
+        head = self.head_box
+        return Box(head.column, head.columns, head.row + head.rows, self.note.rows)
+
+    @property
+    def strip(self) -> Box | None:
+        """The column a vertical headline is set in, inside the box's air."""
+        if self.vertical is None:
+            return None
+        air = 1 if self.article.box else 0
+        box = self.box
+        return Box(box.column + box.columns - 1, 1, box.row + air, box.rows - 2 * air)
 
 
 @dataclass(frozen=True)

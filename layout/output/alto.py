@@ -24,8 +24,6 @@ their 广告 labels, are page furniture and not in the ALTO.
 
 from __future__ import annotations
 
-import bisect
-import io
 import itertools
 import math
 import re
@@ -34,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pdfplumber
-import pikepdf
 from lxml import etree
 
 from ..errors import CheckError, Problem
@@ -45,6 +41,8 @@ from ..model.grid import MM, Grid
 from ..model.layout import Box, Layout, Module
 from ..typeset.measure import Heading
 from ..typeset.units import Kind, kind_of
+from ..typeset.vertical import VerticalHeading, printed_lines
+from .ink import Ink, Located, Rect, Style, middle_of, read_ink
 
 if TYPE_CHECKING:
     from ..pipeline import Build
@@ -53,39 +51,14 @@ NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{NS} http://www.loc.gov/alto/v4/alto-4-4.xsd"
 MM10 = 254 / 72  # tenths of a millimetre per point
-SUBSET = re.compile(r"^[A-Z]{6}\+")
-BOLD = ("Bold", "Heavy", "Black")  # Pango's style words that WeasyPrint puts in a font's name
 # the role each field of the banner plays, in BANNER_ROLES's order (that of its headings)
 BANNER_PARTS = dict(zip(BANNER_ROLES, ("kicker", "headline", "subhead"), strict=True))
 TYPESET = "typeset from the page's sources: the text as set, its positions read from the PDF"
-Rect = tuple[float, float, float, float]  # left, top, right, bottom in pt
 
 
 def alto_path(pdf: Path) -> Path:
     """Where a page's ALTO goes: beside its PDF, `X.pdf` → `X.alto.xml`."""
     return pdf.with_suffix(".alto.xml")
-
-
-@dataclass(frozen=True)
-class Style:
-    family: str
-    size: float  # pt
-    bold: bool
-
-
-@dataclass(frozen=True)
-class Ink:
-    """A glyph the PDF draws, in pt from the trim's top left."""
-
-    text: str
-    rect: Rect  # its advance box, as pdfplumber gives it
-    baseline: float
-    style: Style
-    order: int  # in the content stream: reading order along a line
-
-    @property
-    def middle(self) -> tuple[float, float]:
-        return _middle(self.rect)
 
 
 @dataclass(frozen=True)
@@ -105,6 +78,7 @@ class Lines:
     group: Group
     role: str  # kicker, headline, subhead, byline, body, jump, caption, pullquote, lede, credits
     lines: tuple[tuple[str, tuple[Ink, ...]], ...]
+    vertical: bool = False  # a vertical headline: each line top to bottom
 
 
 @dataclass(frozen=True)
@@ -121,79 +95,6 @@ def alto_xml(build: Build) -> bytes:
     ink, photos = read_ink(build.pdf)
     parts = list(page_parts(build.page, build.layout, Located(ink), photos))
     return Writer(build.page, build.layout.grid).document(parts)
-
-
-def read_ink(pdf: bytes) -> tuple[list[Ink], list[Rect]]:
-    """The glyphs (not spaces) and the pictures the PDF's first page draws, from the trim."""
-    styles = _font_styles(pdf)
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[0]
-        x, y = (float(v) for v in page.trimbox[:2])  # type: ignore[attr-defined]
-        ink = []
-        for order, c in enumerate(page.chars):
-            if c["text"].isspace():
-                continue
-            family, bold = styles.get(c["fontname"], (SUBSET.sub("", c["fontname"]), False))
-            rect = (c["x0"] - x, c["top"] - y, c["x1"] - x, c["bottom"] - y)
-            # pdfminer sets a glyph's box `descent` below its origin, on the baseline
-            baseline = c["bottom"] - y - (c["matrix"][5] - c["y0"])
-            style = Style(family, round(c["size"], 2), bold)
-            ink.append(Ink(c["text"], rect, baseline, style, order))
-        photos = [(i["x0"] - x, i["top"] - y, i["x1"] - x, i["bottom"] - y) for i in page.images]
-    return ink, photos
-
-
-def _font_styles(pdf: bytes) -> dict[str, tuple[str, bool]]:
-    """Each font's family and whether it is bold, by the name the PDF gives it: WeasyPrint
-    names a font by its family and its style words, and records the family apart."""
-    styles = {}
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for font in _fonts(document.pages[0].get("/Resources")):
-            name = str(font.get("/BaseFont", ""))[1:]
-            descendants = font.get("/DescendantFonts")
-            target = descendants[0] if descendants is not None and len(descendants) else font
-            descriptor = target.get("/FontDescriptor")
-            family = str(descriptor.get("/FontFamily", "")) if descriptor is not None else ""
-            plain = SUBSET.sub("", name)
-            words = plain.removeprefix(family.replace(" ", "-"))
-            styles[name] = (family or plain, any(word in words for word in BOLD))
-    return styles
-
-
-def _fonts(resources: pikepdf.Object | None) -> Iterator[pikepdf.Object]:
-    """The fonts of a page's resources and of its forms' (PDF/X draws the page in a form)."""
-    if resources is None:
-        return
-    yield from (resources.get("/Font") or {}).values()
-    for xobject in (resources.get("/XObject") or {}).values():
-        yield from _fonts(xobject.get("/Resources"))
-
-
-class Located:
-    """The page's glyphs, found by where they print, in the order the PDF draws them."""
-
-    def __init__(self, ink: list[Ink]) -> None:
-        self.ink = sorted(ink, key=lambda g: g.middle[1])
-        self.heights = [g.middle[1] for g in self.ink]
-
-    def inside(self, rect: Rect) -> list[Ink]:
-        """The glyphs whose middle is in `rect` (a point's slack at the sides, as the check)."""
-        left, top, right, bottom = rect
-        low = bisect.bisect_left(self.heights, top)
-        high = bisect.bisect_left(self.heights, bottom)
-        found = [g for g in self.ink[low:high] if left - 1 <= g.middle[0] <= right + 1]
-        return sorted(found, key=lambda g: g.order)
-
-    def rows(self, rect: Rect) -> list[tuple[Ink, ...]]:
-        """The glyphs in `rect` as the rows they print in, top to bottom: a glyph whose
-        middle is below the first glyph of the row above starts a row."""
-        rows: list[list[Ink]] = []
-        for glyph in sorted(self.inside(rect), key=lambda g: g.middle[1]):
-            if rows and glyph.middle[1] <= rows[-1][0].rect[3]:
-                rows[-1].append(glyph)
-            else:
-                rows.append([glyph])
-        return [tuple(sorted(row, key=lambda g: g.order)) for row in rows]
 
 
 def page_parts(
@@ -242,9 +143,14 @@ def _module_parts(
     then each column's body, a jump line (上接, 下转) a block of its own."""
     article, box = module.article, module.box
     group = article_group(module, number)
-    head = Box(box.column, box.columns, box.row, module.head_rows)
     roles = [name for name in HEAD_ROLES if getattr(article, name)]
-    yield from _display(located, _rect(grid, head), module.headings, roles, group)
+    if module.vertical is not None and module.strip is not None:
+        roles.remove("headline")
+        yield _vertical(located, _rect(grid, module.strip), module.vertical, group)
+    yield from _display(located, _rect(grid, module.head_box), module.headings, roles, group)
+    if module.note is not None and module.note_box is not None:
+        note = [line.text for line in module.note.lines]
+        yield Lines(group, "note", _matched(located, _rect(grid, module.note_box), note, group))
     for image in module.images:
         span = (image.column, image.columns) if image.column >= 0 else (box.column, box.columns)
         figure = _rect(grid, Box(*span, image.row, image.rows + image.caption_rows))
@@ -252,7 +158,7 @@ def _module_parts(
         # (page.html.j2): what shows is the picture drawn there, within the box
         left, top, right, bottom = _rect(grid, Box(*span, image.row, image.rows))
         clip = (left, top, right, bottom - grid.line / 3)
-        for x0, y0, x1, y1 in [r for r in photos if _holds(clip, _middle(r))][:1]:
+        for x0, y0, x1, y1 in [r for r in photos if _holds(clip, middle_of(r))][:1]:
             shown = (max(x0, left), max(y0, top), min(x1, right), min(y1, clip[3]))
             yield Picture(group, "photo", shown)
         if image.caption is not None:
@@ -270,6 +176,17 @@ def _module_parts(
         for jump, run in itertools.groupby(rows, key=lambda item: item[0].style == "jump"):
             lines = tuple((row.line.text, tuple(ink)) for row, ink in run)
             yield Lines(group, "jump" if jump else "body", lines)
+
+
+def _vertical(located: Located, rect: Rect, heading: VerticalHeading, group: Group) -> Lines:
+    """A vertical headline: a TextLine per line of it, right to left, its glyphs top to bottom."""
+    lines = ["".join(cells) for cells in heading.lines]
+    found = [tuple(line) for line in printed_lines(located.inside(rect), heading.size)]
+    if len(found) != len(lines):
+        printed = len(found)
+        message = f"no ALTO: the PDF prints {printed} vertical lines where the layout set {lines}"
+        raise CheckError(Problem(message, group.file))
+    return Lines(group, "headline", tuple(zip(lines, found, strict=True)), vertical=True)
 
 
 def _display(
@@ -301,10 +218,6 @@ def _rect(grid: Grid, box: Box) -> Rect:
 
 def _holds(rect: Rect, point: tuple[float, float]) -> bool:
     return rect[0] <= point[0] <= rect[2] and rect[1] <= point[1] <= rect[3]
-
-
-def _middle(rect: Rect) -> tuple[float, float]:
-    return (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
 
 
 def _extent(ink: Sequence[Ink]) -> Rect:
@@ -445,13 +358,18 @@ class Writer:
             extent = _box(_extent([g for _, ink in lines for g in ink]))
             block = _sub(space, "TextBlock", ID=self._id("TB"), TAGREFS=tags, **extent)
             for found, ink in lines:
-                self._line(block, found, ink)
+                self._line(block, found, ink, vertical=part.vertical)
 
-    def _line(self, block: etree._Element, found: list[Run | None], ink: Sequence[Ink]) -> None:
+    def _line(
+        self, block: etree._Element, found: list[Run | None], ink: Sequence[Ink], *, vertical: bool
+    ) -> None:
         box = _box(_extent(ink))
         left, right = box["HPOS"], int(box["HPOS"]) + int(box["WIDTH"])
         base = round(ink[0].baseline * MM10)
         baseline = f"{left},{base} {right},{base}"
+        if vertical:  # down the line's middle, from its top to its foot
+            middle, top = (int(left) + right) // 2, int(box["VPOS"])
+            baseline = f"{middle},{top} {middle},{top + int(box['HEIGHT'])}"
         line = _sub(block, "TextLine", ID=self._id("TL"), **box, BASELINE=baseline)
         for index, run in enumerate(found):
             if run is not None:

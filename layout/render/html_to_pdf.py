@@ -32,7 +32,7 @@ from .fetch import PageFetcher, RefusedReferenceError
 
 ROOT = PROJECT
 STYLES = ROOT / "styles"
-STYLESHEETS = ("base.css", "paper.css")
+STYLESHEETS = ("base.css", "paper.css", "boxes.css", "vertical.css")
 PRINT_STYLESHEET = "print.css"  # added for PDF/X
 DRAFT_STYLESHEET = "draft.css"  # added for a draft proof (render/templates/draft.html.j2)
 LOG_HINT = "a bug in the typesetter's styles or templates, or a file it could not read"

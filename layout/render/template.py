@@ -19,8 +19,11 @@ import jinja2
 from ..model.copy import (
     BODY_ROLES,
     CREDITS_ROLE,
+    HEAD_ROLES,
     LEDE_ROLE,
     MASTHEAD_ROLES,
+    NOTE_LABEL_ROLE,
+    NOTE_ROLE,
     PAGE_FILE,
     RUNNING_HEAD_ROLES,
     Copy,
@@ -44,6 +47,9 @@ ROLE_OF = {
     **BODY_ROLES,
     "lede": LEDE_ROLE,
     "credits": CREDITS_ROLE,
+    "note": NOTE_ROLE,
+    "note_label": NOTE_LABEL_ROLE,
+    "column_logo": HEAD_ROLES["column_logo"],
 }
 
 

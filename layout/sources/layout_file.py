@@ -48,7 +48,8 @@ def dump_layout(layout: Layout) -> str:
         lines.append(f"lede: {_slot(layout.lede.box)}")
     lines.append("modules:")
     lines.extend(
-        f"  {json.dumps(module.article.file.name, ensure_ascii=False)}: {_slot(module.box)}"
+        f"  {json.dumps(module.article.file.name, ensure_ascii=False)}: "
+        + (_slot(module.box)[:-1] + ", vertical: true}" if module.vertical else _slot(module.box))
         for module in layout.modules
     )
     return "\n".join(lines) + "\n"
@@ -105,7 +106,9 @@ def load_layout(path: Path, page: Page) -> Page:
         name = article.file.name
         if name not in source.modules:
             return article
-        return replace(article, slot=slot(("modules", name), source.modules[name]))
+        module = source.modules[name]
+        vertical = article.headline_vertical if module.vertical is None else module.vertical
+        return replace(article, slot=slot(("modules", name), module), headline_vertical=vertical)
 
     return replace(
         page,

@@ -40,6 +40,8 @@ MAX_LINE_CHARS = 100  # kicker, subhead, byline, a credit line
 MAX_LEDE_CHARS = 1_000
 MAX_CREDITS = 10  # credit lines, and editors' names
 MAX_PULLQUOTE_CHARS = 60  # display type read at a glance: two or three short lines
+MAX_NOTE_CHARS = 300  # 编者按: a few sentences before the story
+MAX_LOGO_CHARS = 8  # 栏目头: a column's name, 「记者手记」
 PULLQUOTE_FIX = "mark a shorter paragraph with `> `, or write a shorter `pullquote:`"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -65,6 +67,8 @@ Headline = Annotated[str, _printed(MAX_HEADLINE_CHARS), _PRINTABLE]
 Caption = Annotated[str, _printed(MAX_CAPTION_CHARS), _PRINTABLE]
 Line = Annotated[str, _printed(MAX_LINE_CHARS), _PRINTABLE]
 Lede = Annotated[str, _printed(MAX_LEDE_CHARS), _PRINTABLE]
+Note = Annotated[str, _printed(MAX_NOTE_CHARS), _PRINTABLE]
+Logo = Annotated[str, _printed(MAX_LOGO_CHARS), _PRINTABLE]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -350,6 +354,11 @@ class ArticleSource(Source):
         "continues": "name the page the rest runs on, e.g. `continues: {page: 4}`",
         "continues.page": "write the page's number (版次) or its directory's name, e.g. `page: 4`",
         "jump_headline": "write the short headline over the rest, e.g. `jump_headline: 项目提速`",
+        "headline_vertical": "write `headline_vertical: true` to set the headline vertically",
+        "box": "name a box style, e.g. `box: rule` (styles/boxes.css lists them)",
+        "note": "write the editor's note (编者按) as text, e.g. `note: 本报今起推出…`",
+        "column_logo": "write the column's name, e.g. `column_logo: 记者手记`",
+        "kind": "write `kind: story` or `kind: photo-story`",
         **{
             f"slot.{name}": "give four whole numbers from 1, e.g. "
             "`slot: {column: 1, columns: 3, line: 12, lines: 40}`"
@@ -377,6 +386,34 @@ class ArticleSource(Source):
     jump_headline: Headline | None = Field(
         default=None, description="The short headline over the rest (default: the headline)."
     )
+    headline_vertical: bool = Field(
+        default=False,
+        description="竖排标题: set the headline upright, top to bottom, in the module's "
+        "right-hand column, beside the body.",
+    )
+    box: Text | None = Field(
+        default=None,
+        description="花边/框: a box around the story, in a box style of styles/boxes.css: "
+        "rule, double or shaded.",
+    )
+    note: Note | None = Field(
+        default=None, description="编者按: the editor's note, set before the body in 楷体."
+    )
+    column_logo: Logo | None = Field(
+        default=None, description="栏目头: the column's label over the headline, e.g. 记者手记."
+    )
+    kind: Literal["story", "photo-story"] = Field(
+        default="story",
+        description="photo-story (图片新闻): the photo is the lead, the text short, under it.",
+    )
+
+
+class LayoutModuleSource(SlotSource):
+    """A module of a layout file: its slot, and how its headline is set."""
+
+    vertical: bool | None = Field(
+        default=None, description="Set the headline vertically (true) or across (false)."
+    )
 
 
 class LayoutSource(Source):
@@ -396,7 +433,7 @@ class LayoutSource(Source):
     lede: SlotSource | None = Field(
         default=None, description="The lede's slot, if the page has one."
     )
-    modules: dict[Text, SlotSource] = Field(
+    modules: dict[Text, LayoutModuleSource] = Field(
         default_factory=dict, description="Article file name → its slot; unlisted ones float."
     )
 

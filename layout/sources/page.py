@@ -21,6 +21,7 @@ from .ads import load_ads
 from .body import Body, parse_body, split_lines
 from .explain import in_reading_order, valid_items, validate
 from .files import image_size, source_file
+from .furniture import furniture_problems
 from .located import Yaml, parse_yaml, read_text, unprintable
 from .models import (
     MAX_ARTICLES,
@@ -254,6 +255,8 @@ def _load_article(
                 "remove `slot:`, or list the file under `articles:` to place it",
             )
         )
+    if source is not None and doc is not None:
+        problems += furniture_problems(source, doc, blocks, len(images))
     if source is None or doc is None or len(problems) > before:
         return None
     return Article(
@@ -271,6 +274,11 @@ def _load_article(
         jump=Jump(source.continues.page, doc.line(("continues",)) or 0, source.jump_headline)
         if source.continues
         else None,
+        headline_vertical=source.headline_vertical,
+        box=source.box,
+        note=source.note,
+        column_logo=source.column_logo,
+        kind=source.kind,
     )
 
 

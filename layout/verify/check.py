@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CheckError, Problem
@@ -23,7 +23,9 @@ from ..model.grid import Grid
 from ..model.layout import Box, Layout, Module
 from ..typeset.measure import Heading
 from ..typeset.units import CLOSING, NO_START_OTHER, OPENING, STOPS, Kind, kind_of
-from .pdfread import FontInfo, Glyph, printed_rows, read_fonts, read_glyphs
+from ..typeset.vertical import printed_lines
+from .figures import BANNER, MAX_GAP_EM, Report, Typography
+from .pdfread import Glyph, printed_rows, read_fonts, read_glyphs
 
 FLUSH_TOLERANCE = 0.3  # pt
 NO_LINE_START = CLOSING | STOPS | NO_START_OTHER
@@ -61,115 +63,6 @@ class DisplayArea:
     file: Path | None = None  # for messages
 
 
-BANNER = "banner"  # the label of the banner's display lines
-
-# The thresholds of the typography report: past any of them the build fails.
-MAX_GAP_EM = 0.5
-
-
-@dataclass
-class Typography:
-    """clreq figures for one article's body, measured from glyph positions."""
-
-    lines: int = 0
-    justified: int = 0  # non-final lines
-    flush: int = 0  # ... ending on both column edges within FLUSH_TOLERANCE
-    prohibited: int = 0  # lines starting with a closing mark or ending with an opening one
-    split: int = 0  # —— or …… broken across lines
-    orphans: int = 0  # a paragraph's last line holding a single character
-    widest_gap: float = 0.0  # em between two characters of a line
-    spaces_added: int = 0  # spaces between Chinese characters that the source lacks
-    mismatched: int = 0  # lines whose text is not the text set there
-    display_lines: int = 0  # headings, captions, pull quotes, banner: each line printed
-    display_prohibited: int = 0  # ... starting with a closing mark or ending with an opening one
-
-    def failures(self) -> list[str]:
-        checks = [
-            (self.mismatched, "lines that differ from the source"),
-            (self.justified - self.flush, "justified lines not flush"),
-            (self.prohibited, "prohibited line starts or ends"),
-            (self.display_prohibited, "prohibited display line starts or ends"),
-            (self.split, "split dashes or ellipses"),
-            (self.orphans, "orphans"),
-            (self.spaces_added, "spaces added between Chinese characters"),
-        ]
-        found = [f"{count} {what}" for count, what in checks if count]
-        if self.widest_gap > MAX_GAP_EM + 0.005:
-            found.append(f"a gap of {self.widest_gap:.2f} em (limit {MAX_GAP_EM} em)")
-        return found
-
-    def add(self, other: Typography) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.widest_gap = max(self.widest_gap, other.widest_gap)
-
-
-COUNTS = [f.name for f in fields(Typography) if f.name != "widest_gap"]
-
-
-@dataclass
-class Report:
-    """What was measured on the page; `problems` are what fails the build."""
-
-    page_size: tuple[float, float]
-    fonts: list[FontInfo]
-    typography: dict[str, Typography] = field(default_factory=dict)  # per article
-    banner: Typography = field(default_factory=Typography)  # its display lines only
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def total(self) -> Typography:
-        total = Typography()
-        for figures in (*self.typography.values(), self.banner):
-            total.add(figures)
-        return total
-
-    def summary(self) -> str:
-        width, height = (v * 25.4 / 72 for v in self.page_size)
-        embedded = sum(f.embedded and f.subset for f in self.fonts)
-        total = self.total
-        return (
-            f"page {width:.0f}×{height:.0f} mm; {total.lines} body lines, "
-            f"{total.flush}/{total.justified} justified lines flush; "
-            f"{total.display_lines} display lines, {total.display_prohibited} prohibited; "
-            f"{embedded}/{len(self.fonts)} fonts embedded as subsets; "
-            f"{len(self.problems)} problems"
-        )
-
-    def table(self) -> str:
-        """The typography report, one row an article, as the command line prints it."""
-        rows: list[tuple[str, ...]] = [
-            ("article", "lines", "flush", "prohibited", "split", "orphans", "widest gap",
-             "spaces", "display", "display prohibited")
-        ]  # fmt: skip
-        for label, t in [*self.typography.items(), ("page", self.total)]:
-            rows.append(
-                (
-                    label,
-                    str(t.lines),
-                    f"{t.flush}/{t.justified}",
-                    str(t.prohibited),
-                    str(t.split),
-                    str(t.orphans),
-                    f"{t.widest_gap:.2f} em",
-                    str(t.spaces_added),
-                    str(t.display_lines),
-                    str(t.display_prohibited),
-                )
-            )
-        if self.banner.display_lines:  # the banner has display lines only
-            banner = (str(self.banner.display_lines), str(self.banner.display_prohibited))
-            rows.insert(1, (BANNER, *["-"] * 7, *banner))
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        return "\n".join(
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-            for row in rows
-        )
-
-
 def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
     """Measure the rendered page; raise CheckError if it is not fit to print."""
     size, glyphs = read_glyphs(pdf)
@@ -182,8 +75,10 @@ def check_pdf(pdf: bytes, page: Page, layout: Layout) -> Report:
             report.problems.append(Problem(f"font {font.name} is not embedded as a subset"))
     typography, problems = measure_lines(glyphs, list(_frames(layout)))
     display, display_problems = measure_display(glyphs, list(_display_areas(page, layout)))
-    for name, figures in display.items():
+    vertical, vertical_problems = measure_vertical(glyphs, layout)
+    for name, figures in (*display.items(), *vertical.items()):
         typography.setdefault(name, Typography()).add(figures)
+    display_problems += vertical_problems
     order = [label(article) for article in (*page.articles, *page.fillers)]
     report.typography = {name: typography[name] for name in order if name in typography}
     report.banner = typography.get(BANNER, Typography())
@@ -251,9 +146,12 @@ def _display_areas(page: Page, layout: Layout) -> Iterator[DisplayArea]:
     for module in layout.modules:
         article, box = module.article, module.box
         owner = (label(article), article.file)
-        head = Box(box.column, box.columns, box.row, module.head_rows)
         names = {name: getattr(article, name) for name in HEAD_ROLES}
-        yield _area(grid, head, module.headings, owner, names)
+        yield _area(grid, module.head_box, module.headings, owner, names)
+        if module.note is not None and module.note_box is not None:
+            note = tuple((line.text, "note") for line in module.note.lines)
+            left, top, right, bottom = _edges(grid, module.note_box)
+            yield DisplayArea(owner[0], left, right, top, bottom, note, article.file)
         for image in module.images:
             if image.caption is not None:
                 placed = image.column >= 0  # else as wide as its module
@@ -280,9 +178,48 @@ def _area(
         for heading in headings
         for line in heading.lines
     )
-    left, right = grid.x(box.column), grid.x(box.column) + grid.span_width(box.columns)
-    top, bottom = grid.y(box.row), grid.y(box.row + box.rows)
+    left, top, right, bottom = _edges(grid, box)
     return DisplayArea(owner[0], left, right, top, bottom, lines, owner[1])
+
+
+def _edges(grid: Grid, box: Box) -> tuple[float, float, float, float]:
+    """A box's left, top, right and bottom in pt."""
+    left = grid.x(box.column)
+    return left, grid.y(box.row), left + grid.span_width(box.columns), grid.y(box.row + box.rows)
+
+
+def measure_vertical(
+    glyphs: list[Glyph], layout: Layout
+) -> tuple[dict[str, Typography], list[Problem]]:
+    """Each vertical headline as printed: its glyphs in its column, read as lines right to
+    left, each top to bottom; counted, held to the line-start and line-end rules, and
+    compared with the lines set."""
+    figures: dict[str, Typography] = {}
+    problems: list[Problem] = []
+    for module in layout.modules:
+        heading, strip = module.vertical, module.strip
+        if heading is None or strip is None:
+            continue
+        stats = figures.setdefault(label(module.article), Typography())
+        left, top, right, bottom = _edges(layout.grid, strip)
+        found = [
+            g
+            for g in glyphs
+            if top <= g.middle[1] < bottom and left <= g.middle[0] <= right and not g.text.isspace()
+        ]
+        printed = [_text(line) for line in printed_lines(found, heading.size)]
+        expected = ["".join(cells) for cells in heading.lines]
+        for text in printed:
+            stats.display_lines += 1
+            if text[0] in NO_LINE_START or text[-1] in OPENING:
+                stats.display_prohibited += 1
+                message = f"prohibited vertical headline line start or end: {text}"
+                problems.append(Problem(message, module.article.file, field="headline_vertical"))
+        if printed != expected:
+            stats.mismatched += sum(a != b for a, b in itertools.zip_longest(printed, expected))
+            message = f"vertical headline printed {printed} differs from the lines set {expected}"
+            problems.append(Problem(message, module.article.file, field="headline_vertical"))
+    return figures, problems
 
 
 def measure_display(
