@@ -17,6 +17,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
+from layout.errors import SourceError
 from layout.options import OutputOptions
 from layout.output.alto import alto_xml
 from layout.pipeline import Build, build
@@ -220,3 +221,15 @@ def test_the_layout_file_keeps_a_vertical_headline_and_may_set_it_across(built, 
     again.write_text(written.replace("vertical: true", "vertical: false"), encoding="utf-8")
     across = load_layout(again, load_page(page))
     assert not next(a for a in across.articles if a.slug == "02-vertical").headline_vertical
+
+
+def test_a_layout_file_cannot_set_a_photo_storys_headline_vertically(built, page, tmp_path):
+    written = dump_layout(built.layout)
+    line = next(x for x in written.splitlines() if "04-photo.md" in x)
+    bad = tmp_path / "layout.yaml"
+    bad.write_text(written.replace(line, line[:-1] + ", vertical: true}"), encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_layout(bad, load_page(page))
+    [problem] = raised.value.problems
+    assert (problem.file, problem.field) == (bad, "modules.04-photo.md.vertical")
+    assert "photo story" in problem.message and problem.line == written.splitlines().index(line) + 1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem, SourceError
 from ..model.copy import page_articles
-from ..model.document import Article, Page, Slot
+from ..model.document import PHOTO_STORY, Article, Page, Slot
 from ..model.grid import FORMATS
 from ..model.layout import Box, Layout
 from .explain import in_reading_order, read_model, suggest
@@ -96,6 +96,15 @@ def load_layout(path: Path, page: Page) -> Page:
             )
     if source.lede and not page.lede:
         problems.append(doc.problem("the page has no lede", ("lede",), "remove `lede:`"))
+    for name, module in source.modules.items():
+        if module.vertical and name in by_name and by_name[name].kind == PHOTO_STORY:
+            problems.append(
+                doc.problem(
+                    f"{name} is a photo story: its headline is set under its photo",
+                    ("modules", name, "vertical"),
+                    "remove `vertical: true`",
+                )
+            )
     if problems:
         raise SourceError(in_reading_order(problems))
 
