@@ -98,7 +98,7 @@ class Module:
         """The column a vertical headline is set in, inside the box's air."""
         if self.vertical is None:
             return None
-        air = 1 if self.article.box else 0
+        air = 1 if self.article.box else 0  # a box's line of air (compose/furniture.BOX_ROWS)
         box = self.box
         return Box(box.column + box.columns - 1, 1, box.row + air, box.rows - 2 * air)
 
