@@ -30,8 +30,10 @@ from tests.conftest import SEED
 
 MM = 72 / 25.4
 PAGE = (400.0, 500.0)  # pt
-HTML = (
-    '<html lang="zh"><head><style>@page {{ size: {}pt {}pt; margin: 0 }}</style></head>'
+HTML = (  # dated as the page template dates a page: else the PDF says when it was made
+    '<html lang="zh"><head><meta name="dcterms.created" content="2024-03-26">'
+    '<meta name="dcterms.modified" content="2024-03-26">'
+    "<style>@page {{ size: {}pt {}pt; margin: 0 }}</style></head>"
     "<body><p>page</p>{}</body></html>"
 )
 ART = (30.0, 250.0, 90 * MM, 45 * MM)  # x, y, width, height from the page's top left

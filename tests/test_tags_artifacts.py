@@ -37,6 +37,8 @@ def page_html(roles, logo: str) -> str:
     families = roles["body"].css_families
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>栏目头</title>
+<meta name="dcterms.created" content="2024-03-26">
+<meta name="dcterms.modified" content="2024-03-26">
 <style>
 @page {{ size: 300pt 300pt; margin: 0 }}
 body {{ font-family: {families} }}
