@@ -1,0 +1,161 @@
+"""Make-up on the live proof: an editor's edit turned into the page's next layout file.
+
+The browser sends one edit at a time (move or resize a module to a slot, pin
+or unpin it, swap two, re-compose the rest); the server checks it against the
+page as last composed, writes the layout file's next version and rebuilds the
+page through the normal pipeline with it.  A module the file lists is pinned;
+the others float and are fitted around the pins.  Everything about an edit is
+checked before anything is written: its size and shape, that it names an
+article of the page by file name only, that its slot lies on the grid below
+the banner; the file it makes must then pass the layout file's own validation
+(`sources/layout_file.py`).  Each version is kept, so undo and redo step
+through them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from ..model.layout import Box, Layout
+from ..sources.layout_file import slot_of
+
+Action = Literal["move", "resize", "pin", "unpin", "swap", "recompose"]
+MAX_EDIT_BYTES = 2048  # an edit is a few names and numbers
+MAX_VERSIONS = 50  # undo and redo reach this far back (the issue asks for 20)
+SLOT_FIELDS = ("column", "columns", "line", "lines")
+
+
+class EditError(ValueError):
+    """An edit the server refuses, with the reason the browser shows (HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    action: Action
+    article: str | None = None  # its file name, as the layout file names it
+    slot: Mapping[str, int] | None = None  # 1-based, as the layout file writes it
+    other: str | None = None  # the module a swap exchanges places with
+
+
+def parse_edit(body: bytes) -> Edit:
+    """The edit a request's body holds; EditError for anything but a small, well-formed one."""
+    if len(body) > MAX_EDIT_BYTES:
+        raise EditError(f"an edit is at most {MAX_EDIT_BYTES} bytes; this one has {len(body)}")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise EditError("an edit is a JSON object") from None
+    if not isinstance(data, dict) or data.get("action") not in get_args(Action):
+        raise EditError("an edit names its action: " + ", ".join(get_args(Action)))
+    unknown = set(data) - {"action", "article", "slot", "other"}
+    if unknown:
+        raise EditError(f"unknown fields: {', '.join(sorted(map(str, unknown)))}")
+    article, other = (_file_name(data.get(key), key) for key in ("article", "other"))
+    if data["action"] != "recompose" and article is None:
+        raise EditError(f"a {data['action']} names its article")
+    if data["action"] == "swap" and other is None:
+        raise EditError("a swap names the other article")
+    slot = _slot(data.get("slot")) if data["action"] in ("move", "resize") else None
+    return Edit(data["action"], article, slot, other)
+
+
+def _file_name(value: object, key: str) -> str | None:
+    """An article's file name: a name only, never a path."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or "/" in value or "\\" in value or value[0] == ".":
+        raise EditError(f"{key} is an article's file name, e.g. 03-kejiju.md")
+    return value
+
+
+def _slot(value: object) -> dict[str, int]:
+    if not isinstance(value, dict) or set(value) != set(SLOT_FIELDS):
+        raise EditError("a slot is {column, columns, line, lines}")
+    if not all(isinstance(value[k], int) and not isinstance(value[k], bool) for k in value):
+        raise EditError("a slot's fields are whole numbers")
+    return {key: value[key] for key in SLOT_FIELDS}
+
+
+def next_layout(pins: Mapping[str, Box], edit: Edit, layout: Layout) -> dict[str, Box]:
+    """The pins after `edit`, on the page as last composed (`layout`): a moved or resized
+    module pinned at its slot, a swap pinning each at the other's place; EditError if the
+    edit names no module of the page or a slot off the grid or in the banner."""
+    boxes = {module.article.file.name: module.box for module in layout.modules}
+    for name in filter(None, (edit.article, edit.other)):
+        if name not in boxes:
+            raise EditError(f"{name} is not a module of this page")
+    pinned = dict(pins)
+    if edit.action in ("move", "resize"):
+        assert edit.article is not None and edit.slot is not None
+        pinned[edit.article] = _on_grid(edit.slot, layout)
+    elif edit.action == "pin":
+        assert edit.article is not None
+        pinned[edit.article] = boxes[edit.article]
+    elif edit.action == "unpin":
+        pinned.pop(edit.article or "", None)
+    elif edit.action == "swap":
+        assert edit.article is not None and edit.other is not None
+        pinned[edit.article], pinned[edit.other] = boxes[edit.other], boxes[edit.article]
+    return pinned
+
+
+def _on_grid(slot: Mapping[str, int], layout: Layout) -> Box:
+    grid = layout.grid
+    box = Box(slot["column"] - 1, slot["columns"], slot["line"] - 1, slot["lines"])
+    if box.columns < 1 or box.rows < 1 or box.column < 0 or box.column + box.columns > grid.columns:
+        raise EditError(f"the slot is off the grid: columns 1–{grid.columns}")
+    if box.row + box.rows > grid.rows:
+        raise EditError(f"the slot is off the grid: lines 1–{grid.rows}")
+    banner = layout.banner.box if layout.banner else None
+    first = banner.row + banner.rows + 1 if banner else 0  # under the banner and its rule
+    if box.row < first:
+        raise EditError(f"the slot is in the banner: a module starts at line {first + 1} or below")
+    return box
+
+
+def layout_text(layout: Layout, pins: Mapping[str, Box]) -> str:
+    """The layout file pinning `pins` on the page's format and body size."""
+    grid = layout.grid
+    lines = [
+        "# Written by the live proof's make-up: the modules listed are pinned, the others float.",
+        f"format: {grid.format.name}",
+        f"body: {grid.em:g}",
+        "modules:" if pins else "modules: {}",
+    ]
+    lines += [
+        f"  {json.dumps(name, ensure_ascii=False)}: {json.dumps(slot_of(box))}"
+        for name, box in pins.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class History:
+    """The layout file's versions, oldest first, and the one in force: undo and redo move
+    between them, an edit after an undo drops the versions it had undone."""
+
+    versions: list[str] = field(default_factory=list)
+    index: int = -1
+
+    @property
+    def current(self) -> str | None:
+        return self.versions[self.index] if self.index >= 0 else None
+
+    def push(self, text: str) -> None:
+        self.versions = [*self.versions[: self.index + 1], text][-MAX_VERSIONS:]
+        self.index = len(self.versions) - 1
+
+    def undo(self) -> str:
+        if self.index <= 0:
+            raise EditError("nothing to undo")
+        self.index -= 1
+        return self.versions[self.index]
+
+    def redo(self) -> str:
+        if self.index >= len(self.versions) - 1:
+            raise EditError("nothing to redo")
+        self.index += 1
+        return self.versions[self.index]
