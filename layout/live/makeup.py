@@ -15,16 +15,23 @@ through them.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from pathlib import Path
+from typing import Generic, Literal, TypeVar, get_args
 
+from ..errors import SourceError
 from ..model.layout import Box, Layout
-from ..sources.layout_file import slot_of
+from ..output.write import write_atomically
+from ..sources.layout_file import load_layout, slot_of
+from ..sources.page import load_page
 
 Action = Literal["move", "resize", "pin", "unpin", "swap", "recompose"]
 MAX_EDIT_BYTES = 2048  # an edit is a few names and numbers
 MAX_VERSIONS = 50  # undo and redo reach this far back (the issue asks for 20)
+LAYOUT_FILE = "layout.yaml"  # beside page.yaml: the make-up the live proof builds with
+Version = TypeVar("Version")
 SLOT_FIELDS = ("column", "columns", "line", "lines")
 
 
@@ -133,29 +140,77 @@ def layout_text(layout: Layout, pins: Mapping[str, Box]) -> str:
 
 
 @dataclass
-class History:
-    """The layout file's versions, oldest first, and the one in force: undo and redo move
-    between them, an edit after an undo drops the versions it had undone."""
+class History(Generic[Version]):
+    """The versions made, oldest first, and the one in force: undo and redo move between
+    them, an edit after an undo drops the versions it had undone."""
 
-    versions: list[str] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
     index: int = -1
 
     @property
-    def current(self) -> str | None:
+    def current(self) -> Version | None:
         return self.versions[self.index] if self.index >= 0 else None
 
-    def push(self, text: str) -> None:
-        self.versions = [*self.versions[: self.index + 1], text][-MAX_VERSIONS:]
+    def push(self, version: Version) -> None:
+        self.versions = [*self.versions[: self.index + 1], version][-MAX_VERSIONS:]
         self.index = len(self.versions) - 1
 
-    def undo(self) -> str:
+    def undo(self) -> Version:
         if self.index <= 0:
             raise EditError("nothing to undo")
         self.index -= 1
         return self.versions[self.index]
 
-    def redo(self) -> str:
+    def redo(self) -> Version:
         if self.index >= len(self.versions) - 1:
             raise EditError("nothing to redo")
         self.index += 1
         return self.versions[self.index]
+
+
+@dataclass
+class Desk:
+    """One page's make-up: its layout file and the versions of it the editors made; the
+    first is the file as it was (None: no file) before the first edit."""
+
+    directory: Path
+    history: History[tuple[str | None, dict[str, Box]]] = field(default_factory=History)
+
+    @property
+    def file(self) -> Path:
+        return self.directory / LAYOUT_FILE
+
+    @property
+    def pins(self) -> dict[str, Box]:
+        current = self.history.current
+        return dict(current[1]) if current is not None else {}
+
+    def apply(self, edit: Edit, layout: Layout) -> None:
+        """Write the layout file `edit` makes of the page as last composed; EditError, and
+        nothing written, if the edit or the file it makes is refused."""
+        if self.history.current is None:
+            before = self.file.read_text(encoding="utf-8") if self.file.is_file() else None
+            self.history.push((before, {}))
+        pins = next_layout(self.pins, edit, layout)
+        text = layout_text(layout, pins)
+        self._check(text)
+        write_atomically(self.file, text.encode())
+        self.history.push((text, pins))
+
+    def step(self, *, back: bool) -> None:
+        """Undo or redo one edit: the layout file as it was then (removed if there was none)."""
+        text, _ = self.history.undo() if back else self.history.redo()
+        if text is None:
+            self.file.unlink(missing_ok=True)
+        else:
+            write_atomically(self.file, text.encode())
+
+    def _check(self, text: str) -> None:
+        """The layout file's own validation, on a copy outside the page directory."""
+        with tempfile.TemporaryDirectory(prefix="newspage-makeup-") as scratch:
+            trial = Path(scratch) / LAYOUT_FILE
+            trial.write_text(text, encoding="utf-8")
+            try:
+                load_layout(trial, load_page(self.directory))
+            except SourceError as error:
+                raise EditError(str(error).replace(str(trial), LAYOUT_FILE)) from None

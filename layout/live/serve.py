@@ -26,7 +26,7 @@ import ipaddress
 import json
 import socket
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -52,6 +52,7 @@ from ..render.html_to_pdf import STYLES
 from ..sources.edition import EDITION_FILE, load_edition, page_directories
 from ..sources.page import load_page
 from ..typeset import fonts
+from .makeup import MAX_EDIT_BYTES, Desk, EditError, parse_edit
 from .overlay import draft_overlay, linked, overlay
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -79,6 +80,8 @@ class PageView:
     overlay: dict | None = None
     error: str | None = None
     problems: list[dict] = field(default_factory=list)
+    layout: Layout | None = None  # as last composed (a draft's, if it did not fit): edits act on it
+    desk: Desk | None = None  # its make-up, once an editor has made an edit
 
     def summary(self) -> dict:
         return {
@@ -182,9 +185,14 @@ class Preview:
                 for rest in self.rests.get(link.sender.resolve(), ())
                 if rest.slug == link.slug
             )
+            made_up = page.desk.file if page.desk and page.desk.file.is_file() else None
             try:
                 result = build(
-                    page.directory, options=self.output, jumps=jumps, continued=continued
+                    page.directory,
+                    options=self.output,
+                    jumps=jumps,
+                    continued=continued,
+                    layout_in=made_up,
                 )
             except (LayoutError, SetupError) as error:
                 page.error = str(error)
@@ -201,6 +209,7 @@ class Preview:
                 page.report = build_report.report_bytes([entry])
                 page.overlay = overlay(result, fonts.load_roles())
                 page.number = result.page.number
+                page.layout = result.layout
                 self.rests[here] = result.continuations
                 page.error, page.problems, page.draft = None, [], False
                 page.shown += 1
@@ -217,7 +226,7 @@ class Preview:
         page.pdf = draft.pdf
         page.report = build_report.report_bytes([build_report.failed_entry(page.directory, error)])
         page.overlay = draft_overlay(draft, fonts.load_roles())
-        page.draft, page.number = True, number
+        page.draft, page.number, page.layout = True, number, layout
         page.shown += 1
 
 
@@ -306,6 +315,9 @@ def create_app(
     async def pages(request: Request) -> JSONResponse:
         return JSONResponse(preview.summaries())
 
+    async def edit(request: Request) -> Response:
+        return await _edit(request, page_of(request), rebuild)
+
     async def events(request: Request) -> StreamingResponse:
         queue: asyncio.Queue = asyncio.Queue()
         listeners.add(queue)
@@ -325,9 +337,44 @@ def create_app(
         Route("/assets/{name}", asset),
         Route("/api/pages", pages),
         Route("/events", events),
+        Route("/api/layout/{id}", edit, methods=["POST"]),
+        Route("/api/layout/{id}/{step:str}", edit, methods=["POST"]),
         Route("/proof/{id}.png", served("proof", "image/png", "png")),
         Route("/pdf/{id}.pdf", served("pdf", "application/pdf", "pdf")),
         Route("/report/{id}.json", served("json", "application/json", "report")),
     ]
     hosts = Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host))
     return Starlette(routes=routes, lifespan=lifespan, middleware=[hosts])
+
+
+async def _limited_body(request: Request) -> bytes:
+    """The request's body, read no further than an edit may be long."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_EDIT_BYTES:
+            raise EditError(f"an edit is at most {MAX_EDIT_BYTES} bytes")
+    return body
+
+
+async def _edit(
+    request: Request,
+    page: PageView | None,
+    rebuild: Callable[[list[PageView]], Awaitable[None]],
+) -> Response:
+    """Make-up: one edit of a page's layout file (makeup.py), or an undo or redo, then the
+    page rebuilt; 400 with the reason, and nothing written, for an edit refused."""
+    step = request.path_params.get("step")
+    if page is None or page.layout is None or step not in (None, "undo", "redo"):
+        return Response("not found", 404)
+    desk = page.desk or Desk(page.directory)
+    try:
+        if step is None:
+            desk.apply(parse_edit(await _limited_body(request)), page.layout)
+        else:
+            desk.step(back=step == "undo")
+    except EditError as error:
+        return Response(str(error), 400, media_type="text/plain")
+    page.desk = desk
+    await rebuild([page])
+    return JSONResponse(page.summary())
