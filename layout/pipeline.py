@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .compose import compose_page
+from .compose.composer import TypesetterFor
 from .compose.jumps import continuations, linked, unmade
 from .errors import FitError, LayoutError, PreflightError, Problem, TimeLimitError
 from .model.copy import page_copy
@@ -36,6 +37,7 @@ from .render.template import masthead_copy, render_html
 from .sources.layout_file import dump_layout, load_layout
 from .sources.page import load_page
 from .typeset import fonts
+from .typeset.measure import Typesetter
 from .typeset.normalise import normalise_page
 from .verify.check import Report, check_pdf
 
@@ -112,6 +114,7 @@ def build(
     jumps: Mapping[str, int] | None = None,
     continued: Sequence[Continuation] = (),
     alto: Path | None = None,
+    typesetter: TypesetterFor = Typesetter,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
@@ -123,6 +126,7 @@ def build(
     page each jumping article (by slug) runs on, and `continued` the rests that run
     on here (`compose/jumps.py`); the rests this page sends on are in the Build.
     `alto` receives the page's ALTO (`output/alto.py`), written with the PDF.
+    `typesetter` makes the composer's measurer for a grid (`compose_page`).
     """
     with time_limit(options.time_limit, directory):
         return _build(
@@ -137,7 +141,23 @@ def build(
             jumps=jumps or {},
             continued=continued,
             alto=alto,
+            typesetter=typesetter,
         )
+
+
+def prepared_page(
+    directory: Path,
+    *,
+    layout_in: Path | None = None,
+    jumps: Mapping[str, int] | None = None,
+    continued: Sequence[Continuation] = (),
+) -> Page:
+    """The page as the composer takes it: loaded, given its edition's jumps and its
+    layout file's slots, normalised."""
+    page = linked(load_page(directory), jumps or {}, continued)
+    if layout_in is not None:
+        page = load_layout(layout_in, page)
+    return normalise_page(page)
 
 
 def _build(
@@ -153,6 +173,7 @@ def _build(
     jumps: Mapping[str, int],
     continued: Sequence[Continuation],
     alto: Path | None,
+    typesetter: TypesetterFor,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -163,17 +184,14 @@ def _build(
         timings[stage] = now - started
         started = now
 
-    page = linked(load_page(directory), jumps, continued)
-    if layout_in is not None:
-        page = load_layout(layout_in, page)
-    page = normalise_page(page)
+    page = prepared_page(directory, layout_in=layout_in, jumps=jumps, continued=continued)
     warnings: list[Problem] = unmade(page)
     lap("load")
     roles = fonts.load_roles()
     fonts.check_coverage(_coverage_items(page, roles))
     lap("fonts")
     try:
-        layout = compose_page(page, roles)
+        layout = compose_page(page, roles, typesetter)
     except FitError as error:
         error.problems += [replace(w, severity="error") for w in warnings]
         if error.draft is None or (output is None and png is None):

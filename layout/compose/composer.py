@@ -17,6 +17,7 @@ module drives them and places the winner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..errors import FitError, OversetError, Problem, UnderfillError
@@ -37,18 +38,26 @@ def compose(page: Page, grid: Grid, ts: Typesetter) -> Layout:
     return _place(frame, detailed(frame, _best(frame).plan))
 
 
-def compose_page(page: Page, roles: dict[str, Role]) -> Layout:
+TypesetterFor = Callable[[dict[str, Role], Grid], Typesetter]
+
+
+def compose_page(
+    page: Page, roles: dict[str, Role], typesetter: TypesetterFor = Typesetter
+) -> Layout:
     """Lay out the page; with `format: auto`, in the format its copy suits.
+
+    `typesetter` makes the measurer for a grid: the live proof passes one that keeps
+    them between builds of a page, so an edit of its make-up sets no line again.
 
     The format whose usual page the copy fills nearest to FULL is tried first;
     if the page does not fit it, the other; if neither, the first one's error.
     """
     if page.format != "auto":
-        return _compose_format(page, page.format, roles)
+        return _compose_format(page, page.format, roles, typesetter)
     first: FitError | None = None
     for name in sorted(FORMATS, key=lambda name: abs(_fill_estimate(page, name) - FULL)):
         try:
-            layout = _compose_format(page, name, roles)
+            layout = _compose_format(page, name, roles, typesetter)
         except FitError as error:
             first = first or error
             continue
@@ -67,7 +76,9 @@ def _fill_estimate(page: Page, name: str) -> float:
     return chars / (grid.columns * grid.chars * grid.rows)
 
 
-def _compose_format(page: Page, name: str, roles: dict[str, Role]) -> Layout:
+def _compose_format(
+    page: Page, name: str, roles: dict[str, Role], typesetter: TypesetterFor
+) -> Layout:
     """Lay out the page in the usual body size, or a larger one if the copy is short.
 
     Newspapers set a thin page in 五号 rather than leave it half empty; the
@@ -81,11 +92,11 @@ def _compose_format(page: Page, name: str, roles: dict[str, Role]) -> Layout:
     short: UnderfillError | None = None
     for grid in usual:
         try:
-            return compose(page, grid, Typesetter(roles, grid))
+            return compose(page, grid, typesetter(roles, grid))
         except UnderfillError as error:
             short = short or error
     try:
-        layout = compose(page, largest, Typesetter(roles, largest))
+        layout = compose(page, largest, typesetter(roles, largest))
     except OversetError as error:
         if short is None:
             raise

@@ -80,6 +80,16 @@ class Module:
         return self.column_rows[index] if self.column_rows else self.body_row
 
     @property
+    def lines_used(self) -> int:
+        return sum(len(column) for column in self.columns)
+
+    @property
+    def lines_available(self) -> int:
+        """Body lines the module's columns hold: a column may start lower, beside a photo."""
+        bottom = self.box.row + self.box.rows
+        return sum(bottom - self.column_row(index) for index in range(len(self.columns)))
+
+    @property
     def head_box(self) -> Box:
         """Where the head is set: over the text columns, beside a vertical headline."""
         columns = self.box.columns - (1 if self.vertical is not None else 0)
