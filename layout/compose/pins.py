@@ -8,7 +8,7 @@ not a fit for the search to work around.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import Problem, SourceError
 from ..model.document import Slot
@@ -35,15 +35,11 @@ def pins(frame: Frame) -> dict[str, Box]:
     for (a, box_a), (b, box_b) in itertools.combinations({**boxes, **frame.ads.pins}.items(), 2):
         if a not in slots:
             continue  # ads (which come last) are held to each other by compose/ads.py
-        shared = _overlap(box_a.column, box_a.columns, box_b.column, box_b.columns)
-        if shared and _overlap(box_a.row, box_a.rows + 1, box_b.row, box_b.rows + 1):
+        kind = clash(box_a, box_b, frame.grid.columns)
+        if kind == "overlap":
             message = f"overlaps the slot of {frame.name(b)} (a rule needs a line between)"
             hint = f"move one of them; {frame.name(b)} takes {where(box_b)}"
-        elif (
-            shared
-            and (box_a.column, box_a.columns) != (box_b.column, box_b.columns)
-            and frame.grid.columns not in (box_a.columns, box_b.columns)  # full width: a band
-        ):
+        elif kind == "columns":
             message = f"shares some columns with the slot of {frame.name(b)}, not all"
             hint = "modules stacked in the same columns must span the same columns"
         else:
@@ -52,6 +48,22 @@ def pins(frame: Frame) -> dict[str, Box]:
     if problems:
         raise SourceError(problems)
     return boxes
+
+
+def clash(a: Box, b: Box, columns: int) -> Literal["overlap", "columns"] | None:
+    """Why two pinned boxes on a grid of `columns` cannot both stand, if they cannot:
+    they overlap or touch with no line for the rule between, or they are stacked in
+    some of the same columns but not all (a full-width box is a band across)."""
+    shared = _overlap(a.column, a.columns, b.column, b.columns)
+    if shared and _overlap(a.row, a.rows + 1, b.row, b.rows + 1):
+        return "overlap"
+    if (
+        shared
+        and (a.column, a.columns) != (b.column, b.columns)
+        and columns not in (a.columns, b.columns)
+    ):
+        return "columns"
+    return None
 
 
 def _misplaced(frame: Frame, box: Box) -> str | None:
