@@ -14,6 +14,7 @@ This file parses and checks the arguments; layout/cli.py runs the command.
                              [--preflight] [--alto] [--quiet] [--watch]
     python build_pdf.py batch ROOT -o OUT_DIR [--scheduler tcp://HOST:PORT] [--alto]
     python build_pdf.py serve PAGE_OR_EDITION_DIR [--port 8000] [--host 127.0.0.1]
+                             [--layout LAYOUT.yaml]
     python build_pdf.py import {text,nitf,docx} FILE… -o PAGE_DIR [--paper … --date … --page …]
 
 A directory holding edition.yaml is an edition: each page is built to its own
@@ -223,6 +224,13 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=_within(1, 65535), default=8000)
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: this machine only)"
+    )
+    parser.add_argument(
+        "--layout",
+        type=Path,
+        metavar="LAYOUT.yaml",
+        help="the layout file the make-up writes and builds with (default: layout.yaml beside "
+        "page.yaml)",
     )
     _output_arguments(parser)
     return parser

@@ -126,7 +126,7 @@ def run_serve(args: argparse.Namespace, options: OutputOptions) -> int:
     from .live.serve import create_app  # noqa: PLC0415
 
     try:
-        app = create_app(args.directory, output=options, host=args.host)
+        app = create_app(args.directory, output=options, host=args.host, layout_file=args.layout)
     except LayoutError as error:
         print(f"build_pdf: cannot serve {shown(args.directory)}:\n{error}", file=sys.stderr)
         return 1

@@ -4,21 +4,29 @@ an edit makes (read back by the layout file's own loader, and built), undo and r
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
 import pytest
+import yaml
 
 from layout.compose import compose_page
 from layout.errors import FitError
 from layout.live.makeup import (
+    LAYOUT_FILE,
     MAX_EDIT_BYTES,
+    Desk,
     Edit,
     EditError,
     History,
+    free_rows,
     layout_text,
     next_layout,
     parse_edit,
+    swapped,
 )
-from layout.model.layout import Layout
+from layout.model.document import Ad
+from layout.model.layout import Box, Layout, PlacedAd
 from layout.pipeline import build
 from layout.sources.layout_file import load_layout, slot_of
 from layout.sources.page import load_page
@@ -123,3 +131,95 @@ def test_undo_three_steps_gives_the_file_three_versions_back_and_redo_returns():
     for _ in range(20):
         many.undo()
     assert many.current == "59\n"
+
+
+def boxes_of(layout: Layout) -> dict[str, Box]:
+    return {m.article.file.name: m.box for m in layout.modules}
+
+
+def test_a_swap_in_one_strip_changes_their_order_and_each_keeps_its_height(seed_layout):
+    boxes = boxes_of(seed_layout)
+    upper, lower = boxes["04-renshiju.md"], boxes["05-jiaoyuju.md"]
+    assert (upper.column, upper.columns) == (lower.column, lower.columns)
+    pins = next_layout({}, Edit("swap", "05-jiaoyuju.md", other="04-renshiju.md"), seed_layout)
+    assert pins["05-jiaoyuju.md"] == replace(lower, row=upper.row)
+    assert pins["04-renshiju.md"] == replace(upper, row=lower.row + lower.rows - upper.rows)
+    assert swapped("01-fagaiwei.md", MOVED, boxes) == {  # two strips: each takes the other's box
+        "01-fagaiwei.md": boxes[MOVED],
+        MOVED: boxes["01-fagaiwei.md"],
+    }
+
+
+def test_an_edit_onto_a_pinned_module_or_an_ad_is_refused(seed_layout):
+    boxes = boxes_of(seed_layout)
+    kept = {"02-gongxinju.md": boxes["02-gongxinju.md"]}  # columns 4–5, lines 29–48
+    onto = {"column": 4, "columns": 2, "line": 40, "lines": 20}
+    with pytest.raises(EditError, match=r"overlap 02-gongxinju\.md, which is pinned"):
+        next_layout(kept, Edit("move", MOVED, onto), seed_layout)
+    touching = {"column": 4, "columns": 2, "line": 49, "lines": 20}  # no line for the rule
+    with pytest.raises(EditError, match="overlap"):
+        next_layout(kept, Edit("move", MOVED, touching), seed_layout)
+    astride = {"column": 3, "columns": 2, "line": 50, "lines": 20}
+    with pytest.raises(EditError, match="share some of the columns"):
+        next_layout(kept, Edit("move", MOVED, astride), seed_layout)
+    below = {"column": 4, "columns": 2, "line": 50, "lines": 20}
+    assert MOVED in next_layout(kept, Edit("move", MOVED, below), seed_layout)
+    ad = Ad(SEED / "ad.png", "png", "3栏", 3, 100.0, 40.0, "bottom", "鹿城书店", 1, 1)
+    booked = replace(
+        seed_layout, ads=(PlacedAd(ad, Box(0, 3, 60, 14), (0, 0, 0, 0), (0, 0, 0, 0), 0),)
+    )
+    with pytest.raises(EditError, match="overlap the ad ad 1"):
+        next_layout({}, Edit("move", MOVED, {**below, "column": 1}), booked)
+
+
+def test_a_module_may_take_the_lines_between_the_banner_and_the_credits(seed_layout):
+    first, end = free_rows(seed_layout)
+    banner, credits = seed_layout.banner, seed_layout.credits
+    assert banner is not None and credits is not None
+    assert (first, end) == (banner.box.row + banner.box.rows + 1, credits.row)
+    slot = {"column": 1, "columns": 2, "line": end - 9, "lines": 10}  # its last line is end's
+    assert next_layout({}, Edit("move", MOVED, slot), seed_layout)[MOVED].row == end - 10
+    with pytest.raises(EditError, match="off the grid"):
+        next_layout({}, Edit("move", MOVED, {**slot, "line": end - 8}), seed_layout)
+
+
+LAID_OUT = """\
+# by hand
+format: tabloid
+body: 9
+lede: {column: 1, columns: 5, line: 7, lines: 6}
+modules:
+  01-fagaiwei.md: {column: 1, columns: 5, line: 14, lines: 14, vertical: false}
+"""
+
+
+@pytest.fixture
+def desk(tmp_path):
+    directory = tmp_path / "page"
+    shutil.copytree(SEED, directory)
+    (directory / LAYOUT_FILE).write_text(LAID_OUT, encoding="utf-8")
+    return Desk(directory / LAYOUT_FILE, directory)
+
+
+def test_the_desk_takes_up_a_layout_file_it_finds_and_keeps_what_it_says(desk, seed_layout):
+    assert desk.pins == {"01-fagaiwei.md": Box(0, 5, 13, 14)}
+    desk.apply(Edit("pin", "02-gongxinju.md"), seed_layout)
+    text = desk.file.read_text(encoding="utf-8")
+    written = yaml.safe_load(text)
+    assert written["lede"] == {"column": 1, "columns": 5, "line": 7, "lines": 6}
+    assert written["modules"]["01-fagaiwei.md"]["vertical"] is False
+    assert set(written["modules"]) == {"01-fagaiwei.md", "02-gongxinju.md"}
+    desk.step(back=True)
+    assert desk.file.read_text(encoding="utf-8") == LAID_OUT  # byte for byte, comment and all
+
+
+def test_a_hand_edit_of_the_layout_file_is_a_version_of_its_own(desk, seed_layout):
+    desk.apply(Edit("pin", "02-gongxinju.md"), seed_layout)
+    assert not desk.changed_outside()  # the make-up's own write
+    by_hand = desk.file.read_text(encoding="utf-8").replace('"line": 14,', '"line": 15,')
+    desk.file.write_text(by_hand, encoding="utf-8")
+    assert desk.changed_outside()
+    assert desk.pins["01-fagaiwei.md"].row == 14
+    desk.step(back=True)
+    assert "02-gongxinju.md" in desk.file.read_text(encoding="utf-8")
+    assert '"line": 14,' in desk.file.read_text(encoding="utf-8")

@@ -10,8 +10,14 @@ import shutil
 
 import pytest
 
+from layout.errors import SourceError
 from layout.live.makeup import LAYOUT_FILE, MAX_EDIT_BYTES
-from layout.live.serve import create_app
+from layout.live.serve import Preview, create_app
+from layout.model.grid import Grid
+from layout.model.layout import Box
+from layout.options import DEFAULT
+from layout.typeset import fonts
+from tests.ad_edition import write_edition
 from tests.conftest import SEED
 from tests.test_serve import running
 
@@ -45,6 +51,10 @@ def listing(page_dir) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(page_dir.iterdir())}
 
 
+def move(slot: dict) -> bytes:
+    return json.dumps({"action": "move", "article": MOVED, "slot": slot}).encode()
+
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [
@@ -52,16 +62,10 @@ def listing(page_dir) -> dict[str, bytes]:
         (b"{" + b" " * (MAX_EDIT_BYTES + 10) + b"}", "at most"),
         (json.dumps({"action": "pin", "article": "99-unknown.md"}).encode(), "not a module"),
         (json.dumps({"action": "drop table"}).encode(), "names its action"),
-        (
-            json.dumps(
-                {
-                    "action": "move",
-                    "article": MOVED,
-                    "slot": {"column": 1, "columns": 2, "line": 1, "lines": 10},
-                }
-            ).encode(),
-            "banner",
-        ),
+        (move({"column": 1, "columns": 2, "line": 1, "lines": 10}), "banner"),
+        (move({"column": 5, "columns": 2, "line": 30, "lines": 10}), "off the grid"),
+        (move({"column": 1, "columns": 2, "line": 70, "lines": 10}), "off the grid"),
+        (move({"column": 1, "columns": 2, "line": "../30", "lines": 10}), "whole numbers"),
     ],
 )
 def test_a_hostile_or_refused_edit_gets_400_and_writes_nothing(server, page_dir, body, said):
@@ -115,3 +119,86 @@ def post_get(port: int) -> bytes:
     data = connection.getresponse().read()
     connection.close()
     return data
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def test_the_fit_of_a_slot_is_measured_and_a_bad_question_refused(server):
+    _, port = server
+    status, reply = get(port, f"/api/fit/01-page?article={MOVED}&columns=2&lines=20")
+    assert status == 200, reply
+    fit = json.loads(reply)
+    assert not fit["fits"] and fit["overset"] > 0 and fit["lines_used"] == fit["lines_available"]
+    wide = json.loads(get(port, f"/api/fit/01-page?article={MOVED}&columns=2&lines=25")[1])
+    assert wide["fits"] and wide["lines_used"] == fit["lines_used"] + fit["overset"]
+    for query, said in [
+        ("article=../page.yaml&columns=2&lines=20", "file name"),
+        ("article=99-none.md&columns=2&lines=20", "not a module"),
+        (f"article={MOVED}&columns=6&lines=20", "columns is a whole number from 1 to 5"),
+        (f"article={MOVED}&columns=2&lines=-3", "lines is a whole number"),
+        (f"article={MOVED}&columns=2", "lines is a whole number"),
+    ]:
+        status, reply = get(port, f"/api/fit/01-page?{query}")
+        assert (status, said in reply.decode()) == (400, True), (query, reply)
+    assert get(port, f"/api/fit/09-none?article={MOVED}&columns=2&lines=20")[0] == 404
+
+
+PINNED = """format: tabloid
+body: 9
+modules:
+  "03-kejiju.md": {column: 1, columns: 2, line: 50, lines: 25}
+"""
+
+
+def test_a_layout_file_given_to_serve_is_built_with_and_written_there(tmp_path):
+    directory = tmp_path / "page"
+    shutil.copytree(SEED, directory)
+    given = tmp_path / "make-up" / "p5.yaml"
+    given.parent.mkdir()
+    given.write_text(PINNED, encoding="utf-8")
+    before = listing(directory)
+    for _, port in running(create_app(directory, watch=False, layout_file=given)):
+        (page,) = json.loads(post_get(port))
+        assert page["pinned"] == [MOVED] and page["layout_file"] == "p5.yaml"
+        slots = {m["file"]: m["slot"] for m in page["overlay"]["modules"]}
+        assert slots[MOVED] == [0, 2, 49, 25]  # built with the file from the start
+        status, reply = post(
+            port,
+            "/api/layout/01-page",
+            json.dumps({"action": "pin", "article": "02-gongxinju.md"}).encode(),
+        )
+        assert status == 200, reply[:300]
+        assert "02-gongxinju.md" in given.read_text(encoding="utf-8")
+        assert MOVED in given.read_text(encoding="utf-8")  # the pins it had are kept
+    assert listing(directory) == before  # nothing written beside the page
+
+
+def test_an_edition_is_not_served_with_one_layout_file(tmp_path):
+    edition = write_edition(tmp_path / "day")
+    with pytest.raises(SourceError, match="a layout file is one page's"):
+        create_app(edition, watch=False, layout_file=tmp_path / "layout.yaml")
+
+
+def test_the_watcher_rebuilds_for_a_hand_edit_of_the_layout_file_not_for_the_make_ups(tmp_path):
+    directory = tmp_path / "page"
+    shutil.copytree(SEED, directory)
+    preview = Preview(directory, DEFAULT)  # builds nothing until served
+    (page,) = preview.pages.values()
+    assert page.desk is not None
+    file = directory / LAYOUT_FILE
+    file.write_text(PINNED, encoding="utf-8")  # by hand
+    assert preview.affected({file}) == [page]
+    assert page.desk.pins == {MOVED: Box(0, 2, 49, 25)} and page.desk.history.can_undo
+    page.desk.step(back=True)  # the make-up's own write: already built by the edit
+    assert not file.exists()
+    assert preview.affected({file}) == []
+    grid = Grid.for_format("tabloid", masthead=False)
+    page.typesetter(fonts.load_roles(), grid)  # measures kept for its sources as they were
+    assert preview.affected({directory / MOVED}) == [page] and not page.typesetters

@@ -24,6 +24,7 @@ from ..model.layout import Box, Layout, Module, Overset, PlacedAd
 from ..output.preflight import GOOD_PPI, MIN_PPI  # what a plant rejects, and warns of
 from ..pipeline import Build, Draft
 from ..typeset import fonts
+from .makeup import free_rows
 
 TYPOGRAPHY = {  # figure: what it means, as the editor reads it
     "prohibited": "lines breaking a 禁则 rule",
@@ -105,6 +106,7 @@ def _drawn(layout: Layout, size: tuple[float, float], roles: dict[str, fonts.Rol
             "top": round(grid.top, 2),
             "line": round(grid.line, 2),
             "rows": grid.rows,
+            "free": free_rows(layout),  # the lines a module may take, [first, end)
         },
         "modules": modules,
         "ads": [_ad_info(placed) for placed in layout.ads],
@@ -127,17 +129,16 @@ def linked(drawn: dict, anchors: dict[int, str]) -> dict:
 
 def _module_info(layout: Layout, module: Module) -> dict:
     article = module.article
-    bottom = module.box.row + module.box.rows  # a column may start lower, beside a photo
-    available = sum(bottom - module.column_row(index) for index in range(len(module.columns)))
     return {
         "file": article.file.name,
         "path": str(article.file),
         "headline": article.headline,
         "characters": sum(len(block.text) for block in article.blocks),
         "characters_continued": sum(len(block.text) for block in module.rest),
-        "lines_used": sum(len(column) for column in module.columns),
-        "lines_available": available,
+        "lines_used": module.lines_used,
+        "lines_available": module.lines_available,
         "box": box_pt(layout, module.box),
+        "slot": [module.box.column, module.box.columns, module.box.row, module.box.rows],
         "jumps": _jumps(module),
     }
 

@@ -11,7 +11,7 @@ pages are shown one under another, so an article's jump (下转, 上接) links t
 the page it names by its anchor, `#page-<id>`; a page not served is named,
 not linked.
 
-It serves only its own three assets and, by page id, the proofs, PDFs and
+It serves only its own four assets and, by page id, the proofs, PDFs and
 reports it made: no file system path ever comes from a request, so there is
 nothing to list and nothing to traverse.  It answers only requests addressed
 to the name it listens on (`allowed_hosts`): a web page whose own name an
@@ -26,7 +26,7 @@ import ipaddress
 import json
 import socket
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -39,8 +39,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..errors import FitError, LayoutError, SetupError
+from ..errors import FitError, LayoutError, Problem, SetupError, SourceError
 from ..model.document import Continuation, Link
+from ..model.grid import Grid
 from ..model.layout import Layout
 from ..options import DEFAULT, OutputOptions
 from ..output.preview import png_bytes
@@ -52,11 +53,13 @@ from ..render.html_to_pdf import STYLES
 from ..sources.edition import EDITION_FILE, load_edition, page_directories
 from ..sources.page import load_page
 from ..typeset import fonts
-from .makeup import MAX_EDIT_BYTES, Desk, EditError, parse_edit
+from ..typeset.measure import Typesetter
+from .makeup import LAYOUT_FILE, Desk
+from .makeup_api import makeup_routes
 from .overlay import draft_overlay, linked, overlay
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-ASSET_TYPES = {"app.js": "text/javascript", "app.css": "text/css"}
+ASSET_TYPES = {"app.js": "text/javascript", "makeup.js": "text/javascript", "app.css": "text/css"}
 PROOF_DPI = 110
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
@@ -81,7 +84,10 @@ class PageView:
     error: str | None = None
     problems: list[dict] = field(default_factory=list)
     layout: Layout | None = None  # as last composed (a draft's, if it did not fit): edits act on it
-    desk: Desk | None = None  # its make-up, once an editor has made an edit
+    desk: Desk | None = None  # its make-up: the layout file it is built with, and its versions
+    # kept between builds: an edit of the make-up sets no line again (cleared on a source's save)
+    typesetters: dict[Grid, Typesetter] = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)  # what its last build was given besides the page
 
     def summary(self) -> dict:
         return {
@@ -95,7 +101,16 @@ class PageView:
             "error": self.error,
             "problems": self.problems,
             "draft": self.draft,
+            "pinned": sorted(self.desk.pins) if self.desk else [],
+            "undo": bool(self.desk and self.desk.history.can_undo),
+            "redo": bool(self.desk and self.desk.history.can_redo),
+            "layout_file": self.desk.file.name if self.desk else None,
         }
+
+    def typesetter(self, roles: dict[str, fonts.Role], grid: Grid) -> Typesetter:
+        if grid not in self.typesetters:
+            self.typesetters[grid] = Typesetter(roles, grid)
+        return self.typesetters[grid]
 
     @property
     def name(self) -> str:
@@ -106,11 +121,27 @@ class PageView:
 class Preview:
     """The pages being watched and what their last builds made."""
 
-    def __init__(self, target: Path, output: OutputOptions) -> None:
+    def __init__(
+        self, target: Path, output: OutputOptions, layout_file: Path | None = None
+    ) -> None:
         self.target = target
         self.output = output
-        directories = enumerate(page_directories(target), start=1)
-        views = [PageView(page_name(n, directory), directory) for n, directory in directories]
+        directories = list(enumerate(page_directories(target), start=1))
+        if layout_file is not None and len(directories) > 1:
+            problem = Problem(
+                f"{target} is an edition; a layout file is one page's",
+                layout_file,
+                hint="serve one page of it with --layout, or the edition without",
+            )
+            raise SourceError([problem])
+        views = [
+            PageView(
+                page_name(n, directory),
+                directory,
+                desk=Desk(layout_file or directory / LAYOUT_FILE, directory),
+            )
+            for n, directory in directories
+        ]
         self.pages = {view.id: view for view in views}
         self.lock = threading.Lock()  # one build at a time: they share fonts and caches
         self.rests: dict[Path, tuple[Continuation, ...]] = {}  # the rests each page sent on
@@ -133,19 +164,31 @@ class Preview:
         ]
 
     def watched(self) -> list[Path]:
-        return [self.target, STYLES, *(page.directory for page in self.pages.values())]
+        pages = self.pages.values()
+        desks = [page.desk.file.parent for page in pages if page.desk]
+        return list(dict.fromkeys([self.target, STYLES, *(p.directory for p in pages), *desks]))
 
     def affected(self, changed: set[Path]) -> list[PageView]:
         """The pages a change concerns: a style concerns all of them, a page the pages
         its jumps run on; each after the pages that jump into it."""
         if any(path.resolve().is_relative_to(STYLES) for path in changed):
+            for page in self.pages.values():
+                page.typesetters.clear()
             return self.in_order(list(self.pages.values()))
-        return self.in_order(
-            [
-                page
-                for page in self.pages.values()
-                if any(path.resolve().is_relative_to(page.directory.resolve()) for path in changed)
-            ]
+        return self.in_order([page for page in self.pages.values() if self._changes(page, changed)])
+
+    def _changes(self, page: PageView, changed: set[Path]) -> bool:
+        """`changed` concerns `page`: a source of it, or its layout file changed by hand
+        (the make-up's own writes are built already); a source clears its measures."""
+        here = page.directory.resolve()
+        layout = page.desk.file.resolve() if page.desk else None
+        sources = {p for p in changed if p.resolve() != layout and p.resolve().is_relative_to(here)}
+        if sources:
+            page.typesetters.clear()
+        return bool(sources) or (
+            page.desk is not None
+            and any(p.resolve() == layout for p in changed)
+            and page.desk.changed_outside()
         )
 
     def links(self) -> tuple[Link, ...]:
@@ -186,13 +229,10 @@ class Preview:
                 if rest.slug == link.slug
             )
             made_up = page.desk.file if page.desk and page.desk.file.is_file() else None
+            page.inputs = {"jumps": jumps, "continued": continued, "layout_in": made_up}
             try:
                 result = build(
-                    page.directory,
-                    options=self.output,
-                    jumps=jumps,
-                    continued=continued,
-                    layout_in=made_up,
+                    page.directory, options=self.output, typesetter=page.typesetter, **page.inputs
                 )
             except (LayoutError, SetupError) as error:
                 page.error = str(error)
@@ -252,16 +292,20 @@ def create_app(
     output: OutputOptions = DEFAULT,
     watch: bool = True,
     host: str = "127.0.0.1",
+    layout_file: Path | None = None,
 ) -> Starlette:
-    """The live proof of `target`, answering requests addressed to `host` (as it listens)."""
-    preview = Preview(target, output)
+    """The live proof of `target`, answering requests addressed to `host` (as it listens);
+    a page's make-up goes to `layout_file` if given, else to layout.yaml beside it."""
+    preview = Preview(target, output, layout_file)
     listeners: set[asyncio.Queue] = set()
 
-    async def rebuild(pages: list[PageView]) -> None:
+    async def rebuild(pages: list[PageView], said: dict | None = None) -> None:
+        """Build `pages` in turn, telling every open browser of each; `said` tells them
+        which editor's edit it was."""
         for page in pages:
             await asyncio.to_thread(preview.rebuild, page)
             for queue in listeners:
-                queue.put_nowait({"id": page.id, "version": page.version})
+                queue.put_nowait({"id": page.id, "version": page.version, **(said or {})})
 
     async def watch_sources(stop: asyncio.Event) -> None:
         async for changes in watchfiles.awatch(
@@ -315,9 +359,6 @@ def create_app(
     async def pages(request: Request) -> JSONResponse:
         return JSONResponse(preview.summaries())
 
-    async def edit(request: Request) -> Response:
-        return await _edit(request, page_of(request), rebuild)
-
     async def events(request: Request) -> StreamingResponse:
         queue: asyncio.Queue = asyncio.Queue()
         listeners.add(queue)
@@ -337,44 +378,10 @@ def create_app(
         Route("/assets/{name}", asset),
         Route("/api/pages", pages),
         Route("/events", events),
-        Route("/api/layout/{id}", edit, methods=["POST"]),
-        Route("/api/layout/{id}/{step:str}", edit, methods=["POST"]),
+        *makeup_routes(preview, rebuild),
         Route("/proof/{id}.png", served("proof", "image/png", "png")),
         Route("/pdf/{id}.pdf", served("pdf", "application/pdf", "pdf")),
         Route("/report/{id}.json", served("json", "application/json", "report")),
     ]
     hosts = Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host))
     return Starlette(routes=routes, lifespan=lifespan, middleware=[hosts])
-
-
-async def _limited_body(request: Request) -> bytes:
-    """The request's body, read no further than an edit may be long."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_EDIT_BYTES:
-            raise EditError(f"an edit is at most {MAX_EDIT_BYTES} bytes")
-    return body
-
-
-async def _edit(
-    request: Request,
-    page: PageView | None,
-    rebuild: Callable[[list[PageView]], Awaitable[None]],
-) -> Response:
-    """Make-up: one edit of a page's layout file (makeup.py), or an undo or redo, then the
-    page rebuilt; 400 with the reason, and nothing written, for an edit refused."""
-    step = request.path_params.get("step")
-    if page is None or page.layout is None or step not in (None, "undo", "redo"):
-        return Response("not found", 404)
-    desk = page.desk or Desk(page.directory)
-    try:
-        if step is None:
-            desk.apply(parse_edit(await _limited_body(request)), page.layout)
-        else:
-            desk.step(back=step == "undo")
-    except EditError as error:
-        return Response(str(error), 400, media_type="text/plain")
-    page.desk = desk
-    await rebuild([page])
-    return JSONResponse(page.summary())

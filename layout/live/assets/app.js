@@ -1,5 +1,6 @@
 // The live proof: pages as images with an SVG overlay in the page's points.
 // Updates swap the image and overlay of one page in place, so zoom and scroll stay.
+// Make-up (moving and resizing modules) is in makeup.js.
 // Every text from the page's sources (file names, clients, headlines) is set as text, never as markup.
 "use strict";
 const SVG = "http://www.w3.org/2000/svg";
@@ -21,8 +22,11 @@ function pageElement(page) {
     el = document.createElement("section");
     el.className = "page";
     el.id = "page-" + page.id;
-    el.innerHTML = '<h2><span class="name"></span><a class="pdf">PDF</a><a class="report">report JSON</a></h2>' +
-      '<div class="error" hidden></div><div class="sheet"><img alt=""><svg></svg></div>';
+    el.innerHTML = '<h2><span class="name"></span><a class="pdf">PDF</a><a class="report">report JSON</a>' +
+      '<span class="desk"><button class="undo">undo</button><button class="redo">redo</button>' +
+      '<button class="recompose">re-compose</button><span class="layout-file"></span></span></h2>' +
+      '<div class="error" hidden></div><div class="notice" hidden></div>' +
+      '<div class="sheet"><img alt=""><svg></svg></div>';
     pagesEl.appendChild(el);
   }
   return el;
@@ -49,7 +53,7 @@ function drawOverlay(svg, page) {
     const [x, y, w, h] = m.box;
     const rect = svgEl("rect", { class: "module", x, y, width: w, height: h });
     rect.dataset.file = m.file;
-    rect.addEventListener("click", () => showInfo(page, m));
+    rect.addEventListener("click", () => { if (!makeup.on) showInfo(page, m); });
     modules.appendChild(rect);
     modules.appendChild(svgEl("text", { class: "label", x: x + 3, y: y + 11 }, m.file));
     for (const j of m.jumps || []) modules.appendChild(jumpEl(j, x, y, w, h));
@@ -73,6 +77,7 @@ function drawOverlay(svg, page) {
     findings.appendChild(svgEl("text", { class: "finding-text", x: x + 4, y: y + h - 6 - 10 * (i % 3) }, f.message));
   });
   svg.append(grid, modules, ads, findings);
+  decorate(svg, page); // makeup.js: its handles, drawn only while make-up is on
 }
 
 // 下转 at the foot of the module, 上接 at its head: a link to the page where it is shown here.
@@ -137,6 +142,7 @@ function render(page) {
   }
   if (page.proof) el.querySelector("img").src = page.proof;
   drawOverlay(el.querySelector("svg"), page);
+  deskControls(el, page);
 }
 
 function applyZoom() {
@@ -167,4 +173,8 @@ document.getElementById("zoom-out").onclick = () => { state.zoom = Math.max(0.25
 
 load();
 const events = new EventSource("/events");
-events.addEventListener("page", (event) => load(JSON.parse(event.data).id));
+events.addEventListener("page", (event) => {
+  const message = JSON.parse(event.data);
+  heard(message); // makeup.js: another editor's edit
+  load(message.id);
+});
