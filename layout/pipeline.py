@@ -115,6 +115,7 @@ def build(
     continued: Sequence[Continuation] = (),
     alto: Path | None = None,
     typesetter: TypesetterFor = Typesetter,
+    rendered: Callable[[bytes, Layout], None] | None = None,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
@@ -126,7 +127,9 @@ def build(
     page each jumping article (by slug) runs on, and `continued` the rests that run
     on here (`compose/jumps.py`); the rests this page sends on are in the Build.
     `alto` receives the page's ALTO (`output/alto.py`), written with the PDF.
-    `typesetter` makes the composer's measurer for a grid (`compose_page`).
+    `typesetter` makes the composer's measurer for a grid (`compose_page`), and
+    `rendered` is given the PDF and its layout before they are checked (the live proof
+    shows them while the check reads them).
     """
     with time_limit(options.time_limit, directory):
         return _build(
@@ -142,6 +145,7 @@ def build(
             continued=continued,
             alto=alto,
             typesetter=typesetter,
+            on_rendered=rendered,
         )
 
 
@@ -174,6 +178,7 @@ def _build(
     continued: Sequence[Continuation],
     alto: Path | None,
     typesetter: TypesetterFor,
+    on_rendered: Callable[[bytes, Layout], None] | None,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -203,6 +208,8 @@ def _build(
     pdf = rendered.pdf
     warnings += rendered.warnings
     lap("render")
+    if on_rendered is not None:
+        on_rendered(pdf, layout)
     report = check_pdf(pdf, page, layout)
     lap("check")
     plant = None

@@ -24,7 +24,7 @@ import build_pdf
 from layout.compose import MAX_HOLE_ROWS, compose_page
 from layout.errors import FitError, OversetError, UnderfillError
 from layout.live.overlay import box_pt, draft_overlay, overset_boxes
-from layout.live.serve import Preview
+from layout.live.preview import Preview
 from layout.model.layout import Box, Hole, Layout, Overset
 from layout.options import DEFAULT, PDFX_4, OutputOptions
 from layout.output.paths import draft_path, file_refusal, with_drafts
@@ -226,10 +226,11 @@ def test_the_live_proof_shows_the_draft_of_a_page_that_does_not_fit(letters):
     shown = view.summary()
     assert shown["draft"] and shown["proof"] and shown["error"]
     assert {f["kind"] for f in shown["overlay"]["findings"]} == {"underfill"}
-    with Image.open(io.BytesIO(view.png or b"")) as picture:
+    assert view.proof is not None
+    with Image.open(io.BytesIO(view.proof.png)) as picture:
         assert picture.height / picture.width > 390 / 270  # lengthened past the trim
-    assert view.pdf is not None and preflight(view.pdf).errors
-    assert json.loads(view.report or b"")["pages"][0]["status"] == "failed"
+    assert preflight(view.proof.pdf).errors
+    assert json.loads(view.proof.report or b"")["pages"][0]["status"] == "failed"
 
 
 # --- the pipeline, with the composer's draft given ---------------------------------------
@@ -238,7 +239,7 @@ def test_the_live_proof_shows_the_draft_of_a_page_that_does_not_fit(letters):
 def failing(draft: Layout | None, kind: type[FitError] = OversetError):
     """A composer that raises `kind` carrying `draft`, as the real one does when nothing fits."""
 
-    def compose(page, roles):
+    def compose(page, roles, typesetter=None):
         error = kind([])
         error.draft = draft
         raise error

@@ -105,11 +105,13 @@ def release(tab) -> None:
 
 
 def wait_for_answer(tab, before: int) -> None:
+    """Wait for the new proof (or the refusal), then for the check that reads it to end."""
     tab.wait_for_function(
         f"makeup.proofTimes.length > {before} || /^(refused|not moved|built with problems)/"
         ".test(document.querySelector('.notice').textContent)",
         timeout=60000,
     )
+    tab.wait_for_function(f"!state.pages[{PAGE!r}].checking", timeout=60000)
 
 
 def click(tab, selector: str) -> None:

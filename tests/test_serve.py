@@ -22,8 +22,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from layout.live import serve
-from layout.live.serve import Preview, allowed_hosts, create_app
+from layout.live import preview as live_preview
+from layout.live.preview import Preview
+from layout.live.serve import allowed_hosts, create_app
 from layout.model.document import Jump
 from layout.options import DEFAULT
 from layout.pipeline import build
@@ -276,7 +277,7 @@ def edition_server(tmp_path_factory):
         "paper: 包头日报\ndate: 2024-03-26\npages: [p05, p06]\n", encoding="utf-8"
     )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(serve, "build", booked_build)
+        patch.setattr(live_preview, "build", booked_build)
         yield from running(create_app(root, watch=False))
 
 
@@ -354,7 +355,7 @@ def test_a_page_shown_as_a_draft_is_still_a_jumps_destination(tmp_path):
     preview = Preview(directory, DEFAULT)
     (view,) = preview.pages.values()
     preview.rebuild(view)
-    assert view.draft
+    assert view.proof is not None and view.proof.draft
     assert preview.anchors()[5] == f"#page-{view.id}"
 
 
@@ -364,7 +365,7 @@ def test_a_served_edition_jumps_as_the_edition_builds_it_and_rebuilds_the_rest(
 ):
     """The live proof of an edition builds page 1 before the page its lead runs on, so
     page 3 shows the rest; an edit on page 1 rebuilds page 3 too, after it."""
-    monkeypatch.setattr(serve, "build", build)  # the real one, whatever a fixture left
+    monkeypatch.setattr(live_preview, "build", build)  # the real one, whatever a fixture left
     edition = write_edition(tmp_path / "edition")
     preview = Preview(edition, DEFAULT)
     pages = list(preview.pages.values())

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -30,40 +30,51 @@ from ..typeset import fonts
 from .makeup import MAX_EDIT_BYTES, Edit, EditError, file_name, parse_edit
 
 if TYPE_CHECKING:
-    from .serve import PageView, Preview
+    from .preview import PageView, Preview
 
-Rebuild = Callable[["list[PageView]", "dict | None"], Awaitable[None]]
+Rebuild = Callable[
+    ["list[PageView]", "dict | None", "asyncio.Event | None"], Coroutine[Any, Any, None]
+]
 EDITOR = re.compile(r"[A-Za-z0-9-]{1,40}")  # a tab's name for itself: nothing else is echoed
 
 
 def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
-    prepared: dict[str, tuple[int, Page]] = {}  # page id → (its build's version, its page)
+    prepared: dict[
+        str, tuple[tuple[int, int], Page]
+    ] = {}  # page id → (its proof's versions, its page)
+    building: set[asyncio.Task] = set()  # rebuilds whose checks go on after the answer
 
     async def edit(request: Request) -> Response:
         page = preview.pages.get(request.path_params["id"])
         step = request.path_params.get("step")
-        if page is None or page.layout is None or page.desk is None:
+        if page is None or page.proof is None or page.desk is None:
             return Response("not found", 404)
         if step not in (None, "undo", "redo"):
             return Response("not found", 404)
         try:
             if step is None:
                 change = parse_edit(await _limited_body(request))
-                page.desk.apply(change, page.layout)
+                page.desk.apply(change, page.proof.layout)
                 said = _said(change)
             else:
                 page.desk.step(back=step == "undo")
                 said = step
         except EditError as error:
             return Response(str(error), 400, media_type="text/plain")
-        await rebuild([page], {"editor": _editor(request), "edit": said})
+        # answered once the new proof is shown: its check, and the pages it jumps to, go on
+        shown = asyncio.Event()
+        said_by = {"editor": _editor(request), "edit": said}
+        task = asyncio.create_task(rebuild(preview.in_order([page]), said_by, shown))
+        building.add(task)
+        task.add_done_callback(building.discard)
+        await shown.wait()
         return JSONResponse(next(s for s in preview.summaries() if s["id"] == page.id))
 
     async def fit(request: Request) -> Response:
         page = preview.pages.get(request.path_params["id"])
-        if page is None or page.layout is None:
+        if page is None or page.proof is None:
             return Response("not found", 404)
-        grid = page.layout.grid
+        grid = page.proof.layout.grid
         query = request.query_params
         try:
             name = file_name(query.get("article"), "article")
@@ -76,10 +87,9 @@ def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
 
         def measure() -> dict | None:
             with preview.lock:  # the typesetters are the builds'
-                assert page.layout is not None
                 known = prepared.get(page.id)
-                if known is None or known[0] != page.version:
-                    known = page.version, prepared_page(page.directory, **page.inputs)
+                if known is None or known[0] != (page.version, page.shown):
+                    known = (page.version, page.shown), prepared_page(page.directory, **page.inputs)
                     prepared[page.id] = known
                 ts = page.typesetter(fonts.load_roles(), grid)
                 try:

@@ -45,8 +45,13 @@ def box_pt(layout: Layout, box: Box) -> list[float]:
     ]
 
 
+def layout_overlay(layout: Layout, roles: dict[str, fonts.Role]) -> dict:
+    """What is drawn before the check has read the page: all but its typography figures."""
+    return _drawn(layout, layout.grid.page_size, roles)
+
+
 def overlay(result: Build, roles: dict[str, fonts.Role]) -> dict:
-    drawn = _drawn(result.layout, result.layout.grid.page_size, roles)
+    drawn = layout_overlay(result.layout, roles)
     for module, info in zip(result.layout.modules, drawn["modules"], strict=True):
         drawn["findings"] += _typography_findings(result, module, info["box"])
     return drawn

@@ -9,7 +9,7 @@ const makeup = {
   editor: (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2)).slice(0, 36),
   held: null, // the gesture in progress: {page, module, mode, slot, target, ...}
   swapping: null, // {page, file}: the module a swap starts from
-  fits: new Map(), // "page|version|file|columns|lines" → the server's answer
+  fits: new Map(), // "page|proof|file|columns|lines" → the server's answer
   proofTimes: [], // ms from a drop to its new proof shown: read by the benchmark
 };
 const HANDLE = 5; // pt: the width of a resize edge
@@ -199,7 +199,7 @@ function setOutline(held, state, text) {
 }
 
 async function fitOf(page, file, columns, lines) {
-  const key = [page.id, page.version, file, columns, lines].join("|");
+  const key = [page.id, page.proof, file, columns, lines].join("|");
   if (!makeup.fits.has(key)) {
     const query = new URLSearchParams({ article: file, columns, lines });
     makeup.fits.set(key, fetch(`/api/fit/${encodeURIComponent(page.id)}?${query}`).then(async (r) =>
