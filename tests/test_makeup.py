@@ -13,7 +13,6 @@ import yaml
 from layout.compose import compose_page
 from layout.errors import FitError
 from layout.live.makeup import (
-    LAYOUT_FILE,
     MAX_EDIT_BYTES,
     Desk,
     Edit,
@@ -25,6 +24,7 @@ from layout.live.makeup import (
     parse_edit,
     swapped,
 )
+from layout.model.copy import LAYOUT_FILE
 from layout.model.document import Ad
 from layout.model.layout import Box, Layout, PlacedAd
 from layout.pipeline import build

@@ -11,9 +11,10 @@ import shutil
 import pytest
 
 from layout.errors import SourceError
-from layout.live.makeup import LAYOUT_FILE, MAX_EDIT_BYTES
+from layout.live.makeup import MAX_EDIT_BYTES
 from layout.live.preview import Preview
 from layout.live.serve import create_app
+from layout.model.copy import LAYOUT_FILE
 from layout.model.grid import Grid
 from layout.model.layout import Box
 from layout.options import DEFAULT

@@ -19,8 +19,8 @@ import pdfplumber
 import pytest
 import yaml
 
-from layout.live.makeup import LAYOUT_FILE
 from layout.live.serve import create_app
+from layout.model.copy import LAYOUT_FILE
 from tests.conftest import SEED
 from tests.test_serve import browser, running  # noqa: F401 (the fixture is used by name)
 

@@ -23,6 +23,7 @@ from typing import Generic, Literal, TypeVar, get_args
 
 from ..compose.pins import clash, where
 from ..errors import Problem, SourceError
+from ..model.copy import LAYOUT_FILE
 from ..model.layout import Box, Layout
 from ..output.write import write_atomically
 from ..sources.explain import read_model
@@ -33,7 +34,6 @@ from ..sources.page import load_page
 Action = Literal["move", "resize", "pin", "unpin", "swap", "recompose"]
 MAX_EDIT_BYTES = 2048  # an edit is a few names and numbers
 MAX_VERSIONS = 50  # undo and redo reach this far back (the issue asks for 20)
-LAYOUT_FILE = "layout.yaml"  # beside page.yaml: the make-up the live proof builds with
 V = TypeVar("V")
 SLOT_FIELDS = ("column", "columns", "line", "lines")
 

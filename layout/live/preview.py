@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import FitError, LayoutError, Problem, SetupError, SourceError
+from ..model.copy import LAYOUT_FILE
 from ..model.document import Continuation, Link
 from ..model.grid import Grid
 from ..model.layout import Layout
@@ -29,7 +30,7 @@ from ..sources.edition import EDITION_FILE, load_edition, page_directories
 from ..sources.page import load_page
 from ..typeset import fonts
 from ..typeset.measure import Typesetter
-from .makeup import LAYOUT_FILE, Desk
+from .makeup import Desk
 from .overlay import draft_overlay, layout_overlay, linked, overlay
 
 PROOF_DPI = 110

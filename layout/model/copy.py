@@ -16,6 +16,7 @@ from ..errors import Problem
 from .document import Article, Block, Page, Span
 
 PAGE_FILE = "page.yaml"  # in every page directory
+LAYOUT_FILE = "layout.yaml"  # beside it, if the page's make-up pins modules: built with it
 
 # The font role (fonts/roles.yaml) that prints each field.  The template styles
 # each element with these too, so coverage checks the faces that print it.
@@ -67,8 +68,9 @@ def page_articles(page: Page) -> tuple[Article, ...]:
 
 def page_files(page: Page) -> set[Path]:
     """Every file a build of the page reads: page.yaml, the articles and their photos,
-    the ads' artwork."""
+    the ads' artwork, its layout file."""
     files = {page.directory / PAGE_FILE, *(ad.file for ad in page.ads)}
+    files |= {page.layout_file} if page.layout_file else set()
     for article in page_articles(page):
         files |= {article.file, *(image.path for image in article.images)}
     return files

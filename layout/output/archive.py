@@ -116,6 +116,11 @@ def attachments(page: Page) -> list[Attachment]:
         sources[_name(page, article.file)] = (article.file, "text/markdown", article.headline)
         for image in article.images:
             sources[_name(page, image.path)] = (image.path, None, image.caption or article.headline)
+    if page.layout_file is not None:  # the make-up: a layout file given may lie elsewhere
+        name = page.layout_file.name
+        if page.layout_file.is_relative_to(page.directory):
+            name = _name(page, page.layout_file)
+        sources[name] = (page.layout_file, YAML, f"{_title(page)} · 版式")
     for ad in page.ads:
         sources[_name(page, ad.file)] = (
             ad.file,

@@ -125,4 +125,5 @@ def load_layout(path: Path, page: Page) -> Page:
         fillers=tuple(map(pinned, page.fillers)),
         lede_slot=slot(("lede",), source.lede) if source.lede else page.lede_slot,
         body_pt=source.body,
+        layout_file=path,
     )
