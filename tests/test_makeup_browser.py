@@ -264,3 +264,10 @@ def test_another_editor_is_told_of_an_edit(tab, browser, server, page_dir):  # n
     )
     assert "another editor" not in tab.inner_text(".notice")  # the editor who made it is not
     other.close()
+
+
+def test_no_source_of_the_page_was_written_only_its_layout_file(page_dir):
+    written = {p.name for p in page_dir.iterdir()} - {p.name for p in SEED.iterdir()}
+    assert written == {LAYOUT_FILE}
+    for source in SEED.iterdir():
+        assert (page_dir / source.name).read_bytes() == source.read_bytes(), source.name
