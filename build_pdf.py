@@ -229,7 +229,7 @@ def _serve_parser() -> argparse.ArgumentParser:
         "--layout",
         type=Path,
         metavar="LAYOUT.yaml",
-        help="the layout file the make-up writes and builds with (default: layout.yaml beside "
+        help="the layout file the make-up writes and builds with (default: makeup.yaml beside "
         "page.yaml)",
     )
     _output_arguments(parser)

@@ -157,7 +157,7 @@ def prepared_page(
     continued: Sequence[Continuation] = (),
 ) -> Page:
     """The page as the composer takes it: loaded, given its edition's jumps and its
-    layout file's slots (`layout_in`, else its own layout.yaml), normalised."""
+    layout file's slots (`layout_in`, else its own makeup.yaml), normalised."""
     page = linked(load_page(directory), jumps or {}, continued)
     layout_in = layout_in or page.layout_file
     if layout_in is not None:

@@ -24,7 +24,7 @@ from layout.live.makeup import (
     parse_edit,
     swapped,
 )
-from layout.model.copy import LAYOUT_FILE
+from layout.model.copy import MAKEUP_FILE
 from layout.model.document import Ad
 from layout.model.layout import Box, Layout, PlacedAd
 from layout.pipeline import build
@@ -197,8 +197,8 @@ modules:
 def desk(tmp_path):
     directory = tmp_path / "page"
     shutil.copytree(SEED, directory)
-    (directory / LAYOUT_FILE).write_text(LAID_OUT, encoding="utf-8")
-    return Desk(directory / LAYOUT_FILE, directory)
+    (directory / MAKEUP_FILE).write_text(LAID_OUT, encoding="utf-8")
+    return Desk(directory / MAKEUP_FILE, directory)
 
 
 def test_the_desk_takes_up_a_layout_file_it_finds_and_keeps_what_it_says(desk, seed_layout):

@@ -14,7 +14,7 @@ from layout.errors import SourceError
 from layout.live.makeup import MAX_EDIT_BYTES
 from layout.live.preview import Preview
 from layout.live.serve import create_app
-from layout.model.copy import LAYOUT_FILE
+from layout.model.copy import MAKEUP_FILE
 from layout.model.grid import Grid
 from layout.model.layout import Box
 from layout.options import DEFAULT
@@ -86,7 +86,7 @@ def test_an_unknown_page_or_step_is_not_found(server):
 
 def test_edits_write_the_layout_file_and_undo_steps_it_back(server, page_dir):
     _, port = server
-    file = page_dir / LAYOUT_FILE
+    file = page_dir / MAKEUP_FILE
     pages = json.loads(post_get(port))
     boxes = {m["file"]: m["box"] for m in pages[0]["overlay"]["modules"]}
     assert MOVED in boxes and not file.exists()
@@ -179,6 +179,13 @@ def test_a_layout_file_given_to_serve_is_built_with_and_written_there(tmp_path):
         assert status == 200, reply[:300]
         assert "02-gongxinju.md" in given.read_text(encoding="utf-8")
         assert MOVED in given.read_text(encoding="utf-8")  # the pins it had are kept
+        given.write_text(PINNED, encoding="utf-8")  # by hand, outside the page: not watched
+        edit = json.dumps({"action": "pin", "article": "04-renshiju.md"}).encode()
+        assert post(port, "/api/layout/01-page", edit)[0] == 200
+        made = given.read_text(encoding="utf-8")
+        assert "04-renshiju.md" in made and MOVED in made and "02-gongxinju.md" not in made
+        assert post(port, "/api/layout/01-page/undo")[0] == 200
+        assert given.read_text(encoding="utf-8") == PINNED  # the hand edit was a version
     assert listing(directory) == before  # nothing written beside the page
 
 
@@ -194,7 +201,7 @@ def test_the_watcher_rebuilds_for_a_hand_edit_of_the_layout_file_not_for_the_mak
     preview = Preview(directory, DEFAULT)  # builds nothing until served
     (page,) = preview.pages.values()
     assert page.desk is not None
-    file = directory / LAYOUT_FILE
+    file = directory / MAKEUP_FILE
     file.write_text(PINNED, encoding="utf-8")  # by hand
     assert preview.affected({file}) == [page]
     assert page.desk.pins == {MOVED: Box(0, 2, 49, 25)} and page.desk.history.can_undo

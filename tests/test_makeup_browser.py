@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from layout.live.serve import create_app
-from layout.model.copy import LAYOUT_FILE
+from layout.model.copy import MAKEUP_FILE
 from tests.conftest import SEED
 from tests.test_serve import browser, running  # noqa: F401 (the fixture is used by name)
 
@@ -122,7 +122,7 @@ def click(tab, selector: str) -> None:
 
 
 def layout_file(page_dir) -> str | None:
-    file = page_dir / LAYOUT_FILE
+    file = page_dir / MAKEUP_FILE
     return file.read_text(encoding="utf-8") if file.is_file() else None
 
 
@@ -268,6 +268,6 @@ def test_another_editor_is_told_of_an_edit(tab, browser, server, page_dir):  # n
 
 def test_no_source_of_the_page_was_written_only_its_layout_file(page_dir):
     written = {p.name for p in page_dir.iterdir()} - {p.name for p in SEED.iterdir()}
-    assert written == {LAYOUT_FILE}
+    assert written == {MAKEUP_FILE}
     for source in SEED.iterdir():
         assert (page_dir / source.name).read_bytes() == source.read_bytes(), source.name

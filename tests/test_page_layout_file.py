@@ -1,4 +1,4 @@
-"""A page's own layout file (layout.yaml beside page.yaml, as the live proof's make-up writes
+"""A page's own layout file (makeup.yaml beside page.yaml, as the live proof's make-up writes
 it) is part of the page: every build takes it, the cache keys it, a batch worker is sent it and
 a PDF/A carries it; a layout file given to the build wins over it."""
 
@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 
 import build_pdf
-from layout.model.copy import LAYOUT_FILE
+from layout.model.copy import MAKEUP_FILE
 from layout.options import DEFAULT
 from layout.production.batch import pack
 from layout.production.cache import page_key
@@ -36,20 +36,20 @@ def page(tmp_path):
 
 def test_the_cache_key_and_a_batch_parcel_take_the_layout_file(page, tmp_path):
     key = page_key(page, DEFAULT.cache_key())
-    (page / LAYOUT_FILE).write_text(PINNED, encoding="utf-8")
+    (page / MAKEUP_FILE).write_text(PINNED, encoding="utf-8")
     with_file = page_key(page, DEFAULT.cache_key())
     assert with_file != key
-    (page / LAYOUT_FILE).write_text(ELSEWHERE, encoding="utf-8")
+    (page / MAKEUP_FILE).write_text(ELSEWHERE, encoding="utf-8")
     assert page_key(page, DEFAULT.cache_key()) not in (key, with_file)
     parcel = pack(PageJob(page, tmp_path / "out.pdf"))
-    assert parcel.files[LAYOUT_FILE] == ELSEWHERE.encode()
+    assert parcel.files[MAKEUP_FILE] == ELSEWHERE.encode()
 
 
 @pytest.mark.slow
 def test_a_build_takes_the_pages_layout_file_unless_given_another(
     page, tmp_path, monkeypatch, capsys
 ):
-    (page / LAYOUT_FILE).write_text(PINNED, encoding="utf-8")
+    (page / MAKEUP_FILE).write_text(PINNED, encoding="utf-8")
     (tmp_path / "other.yaml").write_text(ELSEWHERE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # relative paths, as an editor types them
     assert build_pdf.main(["p5", "-o", "own.pdf", "--report", "own.json", "--pdfa"]) == 0
@@ -65,4 +65,4 @@ def test_a_build_takes_the_pages_layout_file_unless_given_another(
     assert slot("given.json")["line"] == 29
     with pikepdf.open(tmp_path / "own.pdf") as pdf:  # the archive keeps the make-up
         attached = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
-    assert attached[LAYOUT_FILE] == PINNED.encode()
+    assert attached[MAKEUP_FILE] == PINNED.encode()

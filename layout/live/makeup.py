@@ -23,7 +23,7 @@ from typing import Generic, Literal, TypeVar, get_args
 
 from ..compose.pins import clash, where
 from ..errors import Problem, SourceError
-from ..model.copy import LAYOUT_FILE
+from ..model.copy import MAKEUP_FILE
 from ..model.layout import Box, Layout
 from ..output.write import write_atomically
 from ..sources.explain import read_model
@@ -318,7 +318,7 @@ class Desk:
     def _check(self, text: str) -> None:
         """The layout file's own validation, on a copy outside the page directory."""
         with tempfile.TemporaryDirectory(prefix="newspage-makeup-") as scratch:
-            trial = Path(scratch) / LAYOUT_FILE
+            trial = Path(scratch) / MAKEUP_FILE
             trial.write_text(text, encoding="utf-8")
             try:
                 load_layout(trial, load_page(self.page_directory))

@@ -51,6 +51,7 @@ def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
             return Response("not found", 404)
         if step not in (None, "undo", "redo"):
             return Response("not found", 404)
+        page.desk.changed_outside()  # a hand edit the watcher did not see is a version too
         try:
             if step is None:
                 change = parse_edit(await _limited_body(request))

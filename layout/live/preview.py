@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import FitError, LayoutError, Problem, SetupError, SourceError
-from ..model.copy import LAYOUT_FILE
+from ..model.copy import MAKEUP_FILE
 from ..model.document import Continuation, Link
 from ..model.grid import Grid
 from ..model.layout import Layout
@@ -122,7 +122,7 @@ class Preview:
             PageView(
                 page_name(n, directory),
                 directory,
-                desk=Desk(layout_file or directory / LAYOUT_FILE, directory),
+                desk=Desk(layout_file or directory / MAKEUP_FILE, directory),
             )
             for n, directory in directories
         ]
@@ -148,9 +148,10 @@ class Preview:
         ]
 
     def watched(self) -> list[Path]:
-        pages = self.pages.values()
-        desks = [page.desk.file.parent for page in pages if page.desk]
-        return list(dict.fromkeys([self.target, STYLES, *(p.directory for p in pages), *desks]))
+        """The target, the styles and every page directory (with its makeup.yaml); a
+        layout file given elsewhere is not watched (its folder could be any size): a hand
+        edit of it is taken up by the next make-up edit."""
+        return [self.target, STYLES, *(page.directory for page in self.pages.values())]
 
     def affected(self, changed: set[Path]) -> list[PageView]:
         """The pages a change concerns: a style concerns all of them, a page the pages

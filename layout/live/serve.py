@@ -102,7 +102,7 @@ def create_app(
     layout_file: Path | None = None,
 ) -> Starlette:
     """The live proof of `target`, answering requests addressed to `host` (as it listens);
-    a page's make-up goes to `layout_file` if given, else to layout.yaml beside it."""
+    a page's make-up goes to `layout_file` if given, else to makeup.yaml beside it."""
     preview = Preview(target, output, layout_file)
     builds = Builds(preview)
     listeners, rebuild = builds.listeners, builds.rebuild

@@ -16,7 +16,7 @@ from ..errors import Problem
 from .document import Article, Block, Page, Span
 
 PAGE_FILE = "page.yaml"  # in every page directory
-LAYOUT_FILE = "layout.yaml"  # beside it, if the page's make-up pins modules: built with it
+MAKEUP_FILE = "makeup.yaml"  # beside it: the page's make-up, a layout file every build takes
 
 # The font role (fonts/roles.yaml) that prints each field.  The template styles
 # each element with these too, so coverage checks the faces that print it.

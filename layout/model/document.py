@@ -197,7 +197,7 @@ class Page:
     # 补白: short items (articles) placed only to fill a hole, each at most once
     fillers: tuple[Article, ...] = ()
     ads: tuple[Ad, ...] = ()  # booked before composition: the articles fit around them
-    # its make-up: layout.yaml beside page.yaml if there is one (or a file given to the build)
+    # its make-up: makeup.yaml beside page.yaml if there is one (or a file given to the build)
     layout_file: Path | None = None
 
 

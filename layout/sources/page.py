@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from ..errors import Problem, SourceError
-from ..model.copy import LAYOUT_FILE, PAGE_FILE
+from ..model.copy import MAKEUP_FILE, PAGE_FILE
 from ..model.document import Article, Banner, Credits, Image, Jump, Masthead, Page
 from ..render.masthead import check_issn
 from .ads import load_ads
@@ -78,7 +78,7 @@ def _read_page(directory: Path, problems: list[Problem]) -> Page | None:
         credits=Credits(tuple(credits.lines), tuple(credits.editors), credits.designer),
         fillers=tuple(fillers),
         ads=tuple(ads),
-        layout_file=directory / LAYOUT_FILE if (directory / LAYOUT_FILE).is_file() else None,
+        layout_file=directory / MAKEUP_FILE if (directory / MAKEUP_FILE).is_file() else None,
     )
 
 

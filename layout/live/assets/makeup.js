@@ -172,6 +172,8 @@ function show(held) {
   label.setAttribute("x", box.x + 3);
   label.setAttribute("y", box.y + box.height - 5);
   held.refused = refusal(page, held.module.file, held.slot);
+  delete label.dataset.linesUsed; // the figures are the slot's: none until it is measured
+  delete label.dataset.linesAvailable;
   const where = `${n} col × ${k} lines at column ${c + 1}, line ${r + 1}`;
   if (held.refused) {
     setOutline(held, "refused", `${where} — refused: ${held.refused}`);
