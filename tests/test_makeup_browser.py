@@ -21,7 +21,9 @@ import yaml
 
 from layout.live.serve import create_app
 from layout.model.copy import MAKEUP_FILE
+from tests.ad_edition import write_edition
 from tests.conftest import SEED
+from tests.test_makeup_api import post
 from tests.test_serve import browser, running  # noqa: F401 (the fixture is used by name)
 
 pytestmark = pytest.mark.slow  # builds PDFs in a browser session: run by CI
@@ -68,7 +70,7 @@ def module(tab, name: str) -> dict:
     return next(m for m in shown(tab)["overlay"]["modules"] if m["file"] == name)
 
 
-def point(tab, column: float, line: float) -> tuple[float, float]:
+def point(tab, column: float, line: float, page: str = PAGE) -> tuple[float, float]:
     """Where on the screen a place of the grid is: `column` and `line` count from 0, and a
     fraction is a part of the column's width (gutter excluded) or of the line."""
     return tab.evaluate(
@@ -80,7 +82,7 @@ def point(tab, column: float, line: float) -> tuple[float, float]:
           const x = g.columns[0][0] + whole * pitch + (column - whole) * g.columns[0][1];
           return [sheet.x + x * scale, sheet.y + (g.top + line * g.line) * scale];
         }""",
-        [PAGE, column, line],
+        [page, column, line],
     )
 
 
@@ -271,3 +273,40 @@ def test_no_source_of_the_page_was_written_only_its_layout_file(page_dir):
     assert written == {MAKEUP_FILE}
     for source in SEED.iterdir():
         assert (page_dir / source.name).read_bytes() == source.read_bytes(), source.name
+
+
+@pytest.fixture(scope="module")
+def ad_page(tmp_path_factory):
+    """Page 3 of the ad edition served alone: a 3-column ad booked at its foot."""
+    edition = write_edition(tmp_path_factory.mktemp("ads") / "edition")
+    yield from running(create_app(edition / "p3", watch=False))
+
+
+def test_a_drop_on_an_ad_is_refused_in_the_browser_and_by_the_server(browser, ad_page):  # noqa: F811
+    url, port = ad_page
+    tab = browser.new_page(viewport={"width": 1000, "height": 1300})
+    tab.goto(url)
+    tab.wait_for_function("document.querySelector('.sheet img')?.naturalWidth > 0")
+    tab.check("#make-up")
+    page_id = tab.evaluate("Object.keys(state.pages)[0]")
+    overlay = tab.evaluate(f"state.pages[{page_id!r}].overlay")
+    (ad,) = overlay["ads"]
+    column, _, ad_line, ad_lines = ad["slot"]
+    columns_left = len(overlay["grid"]["columns"]) - column
+    first = next(m for m in overlay["modules"] if m["slot"][1] <= columns_left)  # fits beside
+    grab = point(tab, first["slot"][0] + 0.1, first["slot"][2] + 0.5, page_id)
+    line = ad_line + ad_lines - first["slot"][3]  # the module's foot on the ad's
+    onto = point(tab, column + 0.1, line + 0.5, page_id)
+    tab.mouse.move(*grab)
+    tab.mouse.down()
+    tab.mouse.move(*onto, steps=8)
+    tab.wait_for_function("document.querySelector('.target-label')?.dataset.state === 'refused'")
+    assert "overlaps the ad" in tab.eval_on_selector(".target-label", "e => e.textContent")
+    tab.mouse.up()
+    assert "not moved" in tab.inner_text(".notice")
+    tab.close()
+    _, columns, _, lines = first["slot"]
+    slot = {"column": column + 1, "columns": columns, "line": line + 1, "lines": lines}
+    edit = {"action": "move", "article": first["file"], "slot": slot}
+    status, reply = post(port, f"/api/layout/{page_id}", json.dumps(edit).encode())
+    assert (status, "overlap the ad" in reply.decode()) == (400, True), reply

@@ -170,6 +170,9 @@ def _ad_info(placed: PlacedAd) -> dict:
         "name": ad.client or ad.file.name,
         "booked": f"{ad.size} · {_mm(ad.width_mm)} × {_mm(ad.height_mm)} mm",
         "box": [round(v, 2) for v in placed.frame],  # the ear's too, in the masthead band
+        "slot": [placed.box.column, placed.box.columns, placed.box.row, placed.box.rows]
+        if placed.box
+        else None,  # the ear has none: it stands in the masthead band
         "box_mm": f"{_mm(placed.frame[2] / MM)} × {_mm(placed.frame[3] / MM)} mm",
     }
 

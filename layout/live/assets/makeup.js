@@ -47,13 +47,15 @@ function refusal(page, file, [c, n, r, k]) {
   if (n < 1 || k < 1 || c < 0 || c + n > g.count) return `off the grid: columns 1–${g.count}`;
   if (r + k > end) return `off the grid: a module ends at line ${end} or above`;
   if (r < first) return `in the banner: a module starts at line ${first + 1} or below`;
-  for (const m of page.overlay.modules) {
-    if (m.file === file || !page.pinned.includes(m.file)) continue;
-    const [oc, on, or, ok] = m.slot;
+  const pinned = page.overlay.modules
+    .filter((m) => m.file !== file && page.pinned.includes(m.file))
+    .map((m) => [m.file + ", which is pinned", m.slot])
+    .concat((page.overlay.ads || []).filter((ad) => ad.slot).map((ad) => [`the ad ${ad.name}`, ad.slot]));
+  for (const [name, [oc, on, or, ok]] of pinned) {
     const shared = c < oc + on && oc < c + n;
-    if (shared && r < or + ok + 1 && or < r + k + 1) return `overlaps ${m.file}, which is pinned`;
+    if (shared && r < or + ok + 1 && or < r + k + 1) return `overlaps ${name}`;
     if (shared && (c !== oc || n !== on) && n !== g.count && on !== g.count) {
-      return `shares some of the columns of ${m.file}, which is pinned, not all`;
+      return `shares some of the columns of ${name}, not all`;
     }
   }
   return null;
