@@ -223,3 +223,13 @@ def test_a_hand_edit_of_the_layout_file_is_a_version_of_its_own(desk, seed_layou
     desk.step(back=True)
     assert "02-gongxinju.md" in desk.file.read_text(encoding="utf-8")
     assert '"line": 14,' in desk.file.read_text(encoding="utf-8")
+
+
+def test_the_rest_of_another_pages_article_is_not_made_up_here(seed_layout):
+    rest = seed_layout.modules[-1]
+    name = rest.article.file.name
+    as_rest = replace(rest, article=replace(rest.article, continued_from=1))
+    layout = replace(seed_layout, modules=(*seed_layout.modules[:-1], as_rest))
+    with pytest.raises(EditError, match="not a module of this page"):
+        next_layout({}, Edit("pin", name), layout)
+    assert name in next_layout({}, Edit("pin", name), seed_layout)

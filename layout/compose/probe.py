@@ -38,7 +38,9 @@ def slot_fit(page: Page, ts: Typesetter, name: str, columns: int, rows: int) -> 
     """The article of file `name` pinned in a slot `columns` wide and `rows` high;
     KeyError if the page has no such article."""
     fillers = {filler.file.name: filler for filler in page.fillers}
-    articles = {article.file.name: article for article in page.articles} | fillers
+    articles = {  # the rest of another page's article shares its file's name: never asked for
+        article.file.name: article for article in page.articles if article.continued_from is None
+    } | fillers
     article = articles[name]
     lead = article is page.articles[0]
     cap = FILLER_HEADLINE_PT if name in fillers else None

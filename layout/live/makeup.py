@@ -94,7 +94,11 @@ def next_layout(pins: Mapping[str, Box], edit: Edit, layout: Layout) -> dict[str
     module pinned at its slot, a swap pinning each at the other's place; EditError if the
     edit names no module of the page, or puts one off the grid, in the banner, or where
     another pin or an ad stands."""
-    boxes = {module.article.file.name: module.box for module in layout.modules}
+    boxes = {  # the rest of another page's article is placed by the composer, never pinned
+        module.article.file.name: module.box
+        for module in layout.modules
+        if module.article.continued_from is None
+    }
     for name in filter(None, (edit.article, edit.other)):
         if name not in boxes:
             raise EditError(f"{name} is not a module of this page")

@@ -144,6 +144,7 @@ def _module_info(layout: Layout, module: Module) -> dict:
         "lines_available": module.lines_available,
         "box": box_pt(layout, module.box),
         "slot": [module.box.column, module.box.columns, module.box.row, module.box.rows],
+        "rest": article.continued_from is not None,  # another page's article: not made up here
         "jumps": _jumps(module),
     }
 

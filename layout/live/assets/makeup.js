@@ -65,10 +65,12 @@ function refusal(page, file, [c, n, r, k]) {
 function decorate(svg, page) {
   if (!page.overlay) return;
   const layer = svgEl("g", { class: "makeup-layer" });
-  for (const m of page.overlay.modules) {
+  const rects = svg.querySelectorAll("rect.module"); // drawn in the overlay's order
+  page.overlay.modules.forEach((m, index) => {
+    if (m.rest) return; // the rest of another page's article (上接): the composer places it
     const [x, y, w, h] = m.box;
     const pinned = page.pinned.includes(m.file);
-    const rect = svg.querySelector(`rect.module[data-file="${CSS.escape(m.file)}"]`);
+    const rect = rects[index];
     rect.classList.toggle("pinned", pinned);
     rect.addEventListener("pointerdown", (e) => start(e, svg, page, m, "move"));
     const edges = {
@@ -85,7 +87,7 @@ function decorate(svg, page) {
     layer.appendChild(button(x + w - 4, y + 4, pinned ? "unpin" : "pin", m.file,
       () => send(page, { action: pinned ? "unpin" : "pin", article: m.file })));
     layer.appendChild(button(x + w - 40, y + 4, "swap", m.file, () => swapFrom(page, m)));
-  }
+  });
   svg.appendChild(layer);
 }
 
