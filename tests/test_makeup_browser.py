@@ -49,11 +49,14 @@ def server(page_dir):
 def tab(browser, server):  # noqa: F811 (browser: the fixture imported above)
     url, _ = server
     page = browser.new_page(viewport={"width": 1000, "height": 1300})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))  # a script error fails them all
     page.goto(url)
     page.wait_for_function("document.querySelector('.sheet img')?.naturalWidth > 0")
     page.check("#make-up")
     yield page
     page.close()
+    assert errors == []
 
 
 @pytest.fixture(scope="module")
