@@ -7,9 +7,11 @@ page through the normal pipeline with it.  A module the file lists is pinned;
 the others float and are fitted around the pins.  Everything about an edit is
 checked before anything is written: its size and shape, that it names an
 article of the page by file name only, that its slot lies on the grid below
-the banner; the file it makes must then pass the layout file's own validation
-(`sources/layout_file.py`).  Each version is kept, so undo and redo step
-through them.
+the banner and above the credits, clear of every other pin and ad; the file
+it makes must then pass the layout file's own validation
+(`sources/layout_file.py`).  The file is the page's makeup.yaml, which every
+build of the page takes, or one given to `serve --layout`.  Each version is
+kept, so undo and redo step through them.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ..sources.page import load_page
 
 Action = Literal["move", "resize", "pin", "unpin", "swap", "recompose"]
 MAX_EDIT_BYTES = 2048  # an edit is a few names and numbers
-MAX_VERSIONS = 50  # undo and redo reach this far back (the issue asks for 20)
+MAX_VERSIONS = 50  # undo and redo reach this far back
 V = TypeVar("V")
 SLOT_FIELDS = ("column", "columns", "line", "lines")
 

@@ -35,13 +35,12 @@ if TYPE_CHECKING:
 Rebuild = Callable[
     ["list[PageView]", "dict | None", "asyncio.Event | None"], Coroutine[Any, Any, None]
 ]
+Prepared = tuple[tuple[int, int], Page]  # (a page's version and proof's, the page as composed)
 EDITOR = re.compile(r"[A-Za-z0-9-]{1,40}")  # a tab's name for itself: nothing else is echoed
 
 
 def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
-    prepared: dict[
-        str, tuple[tuple[int, int], Page]
-    ] = {}  # page id → (its proof's versions, its page)
+    prepared: dict[str, Prepared] = {}  # by page id
     building: set[asyncio.Task] = set()  # rebuilds whose checks go on after the answer
 
     async def edit(request: Request) -> Response:
