@@ -115,7 +115,7 @@ def build(
     continued: Sequence[Continuation] = (),
     alto: Path | None = None,
     typesetter: TypesetterFor = Typesetter,
-    rendered: Callable[[bytes, Layout], None] | None = None,
+    rendered: Callable[[bytes, Page, Layout], None] | None = None,
 ) -> Build:
     """Build one page directory; write the PDF to `output` if given and the page passes.
 
@@ -128,7 +128,7 @@ def build(
     on here (`compose/jumps.py`); the rests this page sends on are in the Build.
     `alto` receives the page's ALTO (`output/alto.py`), written with the PDF.
     `typesetter` makes the composer's measurer for a grid (`compose_page`), and
-    `rendered` is given the PDF and its layout before they are checked (the live proof
+    `rendered` is given the PDF, its page and layout before they are checked (the live proof
     shows them while the check reads them).
     """
     with time_limit(options.time_limit, directory):
@@ -179,7 +179,7 @@ def _build(
     continued: Sequence[Continuation],
     alto: Path | None,
     typesetter: TypesetterFor,
-    on_rendered: Callable[[bytes, Layout], None] | None,
+    on_rendered: Callable[[bytes, Page, Layout], None] | None,
 ) -> Build:
     timings: dict[str, float] = {}
     started = clock()
@@ -210,7 +210,7 @@ def _build(
     warnings += rendered.warnings
     lap("render")
     if on_rendered is not None:
-        on_rendered(pdf, layout)
+        on_rendered(pdf, page, layout)
     report = check_pdf(pdf, page, layout)
     lap("check")
     plant = None

@@ -24,8 +24,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..compose.probe import slot_fit
-from ..model.document import Page
-from ..pipeline import prepared_page
 from ..typeset import fonts
 from .makeup import MAX_EDIT_BYTES, Edit, EditError, file_name, parse_edit
 
@@ -35,12 +33,10 @@ if TYPE_CHECKING:
 Rebuild = Callable[
     ["list[PageView]", "dict | None", "asyncio.Event | None"], Coroutine[Any, Any, None]
 ]
-Prepared = tuple[tuple[int, int], Page]  # (a page's version and proof's, the page as composed)
 EDITOR = re.compile(r"[A-Za-z0-9-]{1,40}")  # a tab's name for itself: nothing else is echoed
 
 
 def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
-    prepared: dict[str, Prepared] = {}  # by page id
     building: set[asyncio.Task] = set()  # rebuilds whose checks go on after the answer
 
     async def edit(request: Request) -> Response:
@@ -85,15 +81,13 @@ def makeup_routes(preview: Preview, rebuild: Rebuild) -> list[Route]:
         except EditError as error:
             return Response(str(error), 400, media_type="text/plain")
 
+        composed = page.proof.page
+
         def measure() -> dict | None:
             with preview.lock:  # the typesetters are the builds'
-                known = prepared.get(page.id)
-                if known is None or known[0] != (page.version, page.shown):
-                    known = (page.version, page.shown), prepared_page(page.directory, **page.inputs)
-                    prepared[page.id] = known
                 ts = page.typesetter(fonts.load_roles(), grid)
                 try:
-                    found = slot_fit(known[1], ts, name, columns, rows)
+                    found = slot_fit(composed, ts, name, columns, rows)
                 except KeyError:
                     return None
                 return {**asdict(found), "fits": found.fits}

@@ -17,17 +17,16 @@ from urllib.parse import quote
 
 from ..errors import FitError, LayoutError, Problem, SetupError, SourceError
 from ..model.copy import MAKEUP_FILE
-from ..model.document import Continuation, Link
+from ..model.document import Continuation, Link, Page
 from ..model.grid import Grid
 from ..model.layout import Layout
 from ..options import OutputOptions
 from ..output.preview import png_bytes
-from ..pipeline import build, draft_of
+from ..pipeline import build, draft_of, prepared_page
 from ..production import report as build_report
 from ..production.edition import page_name
 from ..render.html_to_pdf import STYLES
 from ..sources.edition import EDITION_FILE, load_edition, page_directories
-from ..sources.page import load_page
 from ..typeset import fonts
 from ..typeset.measure import Typesetter
 from .makeup import Desk
@@ -39,11 +38,12 @@ PROOF_DPI = 110
 @dataclass(frozen=True)
 class Proof:
     """What the browser is shown of a page: the proof image, its PDF and overlay, and the
-    layout they were made from (a make-up edit acts on it)."""
+    page and layout they were made from (a make-up edit acts on them)."""
 
     png: bytes
     pdf: bytes
     overlay: dict
+    page: Page  # as the composer took it: its edition's jumps and its layout file applied
     layout: Layout
     report: bytes | None = None  # None while the check reads the PDF
     draft: bool = False  # the page does not fit: the draft proof of its best arrangement
@@ -69,7 +69,6 @@ class PageView:
     desk: Desk | None = None  # its make-up: the layout file it is built with, and its versions
     # kept between builds: an edit of the make-up sets no line again (cleared on a source's save)
     typesetters: dict[Grid, Typesetter] = field(default_factory=dict)
-    inputs: dict = field(default_factory=dict)  # what its last build was given besides the page
 
     def summary(self) -> dict:
         proof = self.proof
@@ -216,13 +215,13 @@ class Preview:
                 if rest.slug == link.slug
             )
             made_up = page.desk.file if page.desk and page.desk.file.is_file() else None
-            page.inputs = {"jumps": jumps, "continued": continued, "layout_in": made_up}
+            inputs: dict = {"jumps": jumps, "continued": continued, "layout_in": made_up}
             before = page.proof
             roles = fonts.load_roles()
 
-            def rendered(pdf: bytes, layout: Layout) -> None:
+            def rendered(pdf: bytes, composed: Page, layout: Layout) -> None:
                 png = png_bytes(pdf, dpi=PROOF_DPI)
-                page.proof = Proof(png, pdf, layout_overlay(layout, roles), layout)
+                page.proof = Proof(png, pdf, layout_overlay(layout, roles), composed, layout)
                 page.error, page.problems = None, []
                 page.shown += 1
                 shown()
@@ -233,7 +232,7 @@ class Preview:
                     options=self.output,
                     typesetter=page.typesetter,
                     rendered=rendered,
-                    **page.inputs,
+                    **inputs,
                 )
             except (LayoutError, SetupError) as error:
                 if page.proof is not None and page.proof.report is None:
@@ -245,7 +244,7 @@ class Preview:
                     for p in error.problems
                 ]
                 if isinstance(error, FitError) and isinstance(error.draft, Layout):
-                    self.show_draft(page, error, error.draft)
+                    self.show_draft(page, error, error.draft, inputs)
             else:
                 entry = build_report.built_entry(page.directory, result, [])
                 assert page.proof is not None, "a build that ends has rendered its page"
@@ -259,10 +258,11 @@ class Preview:
                 self.rests[here] = result.continuations
             page.version += 1
 
-    def show_draft(self, page: PageView, error: FitError, layout: Layout) -> None:
-        """Show the draft proof of a page that does not fit; if it cannot be drawn, the last."""
+    def show_draft(self, page: PageView, error: FitError, layout: Layout, inputs: dict) -> None:
+        """Show the draft proof of a page that does not fit; if it cannot be drawn, the last.
+        `inputs` are what its build was given besides the page."""
         try:
-            number = load_page(page.directory).number
+            composed = prepared_page(page.directory, **inputs)
             draft = draft_of(page.directory, layout)
         except LayoutError:
             return  # the error already says what is wrong with the page
@@ -270,9 +270,10 @@ class Preview:
             png_bytes(draft.pdf, dpi=PROOF_DPI),
             draft.pdf,
             draft_overlay(draft, fonts.load_roles()),
+            composed,
             layout,
             build_report.report_bytes([build_report.failed_entry(page.directory, error)]),
             draft=True,
         )
-        page.number = number
+        page.number = composed.number
         page.shown += 1
