@@ -24,7 +24,7 @@ def pins(frame: Frame) -> dict[str, Box]:
     if frame.page.lede and frame.page.lede_slot:
         slots["lede"] = frame.page.lede_slot
     boxes = {
-        key: Box(slot.column - 1, slot.columns, slot.line - 1, slot.lines)
+        key: Box.from_slot(slot.column, slot.columns, slot.line, slot.lines)
         for key, slot in slots.items()
     }
     problems = []

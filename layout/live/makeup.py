@@ -165,7 +165,7 @@ def free_rows(layout: Layout) -> tuple[int, int]:
 
 def _on_grid(slot: Mapping[str, int], layout: Layout) -> Box:
     grid = layout.grid
-    box = Box(slot["column"] - 1, slot["columns"], slot["line"] - 1, slot["lines"])
+    box = Box.from_slot(**slot)
     first, end = free_rows(layout)
     if box.columns < 1 or box.rows < 1 or box.column < 0 or box.column + box.columns > grid.columns:
         raise EditError(f"the slot is off the grid: columns 1–{grid.columns}")
@@ -218,7 +218,7 @@ def read_pins(file: Path) -> tuple[dict[str, Box], Kept]:
     except SourceError:
         return {}, Kept()
     pins = {
-        name: Box(slot.column - 1, slot.columns, slot.line - 1, slot.lines)
+        name: Box.from_slot(slot.column, slot.columns, slot.line, slot.lines)
         for name, slot in source.modules.items()
     }
     vertical = {name: m.vertical for name, m in source.modules.items() if m.vertical is not None}
@@ -277,7 +277,7 @@ class Desk:
     kept: Kept = field(default_factory=Kept)
 
     def __post_init__(self) -> None:
-        self._take_file()
+        self._take(self._read())
 
     @property
     def pins(self) -> dict[str, Box]:
@@ -293,10 +293,10 @@ class Desk:
     def changed_outside(self) -> bool:
         """The file differs from the make-up's version: an editor changed it by hand.
         That change becomes a version of its own, so it too can be undone."""
-        text = self.file.read_text(encoding="utf-8") if self.file.is_file() else None
+        text = self._read()
         if text == self.text:
             return False
-        self._take_file()
+        self._take(text)
         return True
 
     def apply(self, edit: Edit, layout: Layout) -> None:
@@ -316,8 +316,11 @@ class Desk:
         else:
             write_atomically(self.file, text.encode())
 
-    def _take_file(self) -> None:
-        text = self.file.read_text(encoding="utf-8") if self.file.is_file() else None
+    def _read(self) -> str | None:
+        return self.file.read_text(encoding="utf-8") if self.file.is_file() else None
+
+    def _take(self, text: str | None) -> None:
+        """The file as found (`text`, None if there is none) as the next version."""
         pins, self.kept = read_pins(self.file) if text is not None else ({}, Kept())
         self.history.push((text, pins))
 

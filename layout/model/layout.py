@@ -25,6 +25,11 @@ class Box:
     row: int
     rows: int
 
+    @classmethod
+    def from_slot(cls, column: int, columns: int, line: int, lines: int) -> Box:
+        """The box of a slot as the editor writes it, counted from 1."""
+        return cls(column - 1, columns, line - 1, lines)
+
 
 @dataclass(frozen=True)
 class PlacedImage:
