@@ -4,6 +4,7 @@ profiles; and a guard that fails any test during which WeasyPrint warns unexpect
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,14 @@ SEED = ROOT / "source" / "baotou-daily-2024-03-26-p5"
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(scope="module")
+def page_dir(tmp_path_factory):
+    """A copy of the seed page that one test module may edit, serve and build."""
+    directory = tmp_path_factory.mktemp("seed") / "page"
+    shutil.copytree(SEED, directory)
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -29,13 +29,6 @@ MOVED = "03-kejiju.md"
 
 
 @pytest.fixture(scope="module")
-def page_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("makeup") / "page"
-    shutil.copytree(SEED, directory)
-    return directory
-
-
-@pytest.fixture(scope="module")
 def server(page_dir):
     yield from running(create_app(page_dir, watch=False))
 

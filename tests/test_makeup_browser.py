@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import urllib.request
 
 import pdfplumber
@@ -31,13 +30,6 @@ pytestmark = pytest.mark.slow  # builds PDFs in a browser session: run by CI
 PAGE = "01-page"
 MOVED = "03-kejiju.md"
 HEADLINE_PT = 13.5  # every headline is set larger; subheads, body and labels smaller
-
-
-@pytest.fixture(scope="module")
-def page_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("makeup-ui") / "page"
-    shutil.copytree(SEED, directory)
-    return directory
 
 
 @pytest.fixture(scope="module")

@@ -38,13 +38,6 @@ ARTICLES = sorted(p.name for p in SEED.glob("0*.md"))
 
 
 @pytest.fixture(scope="module")
-def page_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("live") / "page"
-    shutil.copytree(SEED, directory)
-    return directory
-
-
-@pytest.fixture(scope="module")
 def server(page_dir):
     yield from running(create_app(page_dir))
 
