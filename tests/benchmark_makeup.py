@@ -8,7 +8,10 @@ drags 03-kejiju.md between the two strips `--edits` times (each drop fits,
 so each gives a new proof).  The time of one edit is the browser's own: from
 the drop to the new proof image loaded (`makeup.proofTimes` in makeup.js).
 Prints each, their median and the slowest, and, as the baseline, plain
-WeasyPrint writing the seed's final HTML (the median of 3).
+WeasyPrint writing the seed's final HTML (the median of 3); then the compose
+stage's seconds from the build reports: at the first build, and the median
+of the edits' (the page's line breaks are kept between them).  Each edit
+starts once the last one's check has ended.
 """
 
 from __future__ import annotations
@@ -78,6 +81,15 @@ def drag(tab, page_id: str, to: tuple[int, int]) -> float:
     return tab.evaluate("makeup.proofTimes[makeup.proofTimes.length - 1]")
 
 
+def compose_seconds(tab, page_id: str) -> float:
+    """Once the page's check has ended: the compose stage's seconds, from its build report."""
+    tab.wait_for_function(f"!state.pages[{page_id!r}].checking", timeout=60000)
+    return tab.evaluate(
+        f"fetch(state.pages[{page_id!r}].report).then((r) => r.json())"
+        ".then((report) => report.pages[0].seconds.compose)"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=10)
@@ -93,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         try:
             wait_until_served(url)
-            times = browse(url, args.edits)
+            times, composed = browse(url, args.edits)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -104,9 +116,14 @@ def main(argv: list[str] | None = None) -> None:
     median = statistics.median(times) / 1000
     print(f"median {median:.2f} s, slowest {max(times) / 1000:.2f} s over {len(times)} edits")
     print(f"plain WeasyPrint, the seed's HTML: {plain:.2f} s (ratio {median / plain:.2f})")
+    first, *edits = composed
+    again = statistics.median(edits)
+    print(f"compose: {first:.2f} s at the first build, median {again:.2f} s an edit")
 
 
-def browse(url: str, edits: int) -> list[float]:
+def browse(url: str, edits: int) -> tuple[list[float], list[float]]:
+    """The drop → proof time of each edit, and the compose seconds of the first build and
+    of each edit's (each edit waits for the last one's check to end)."""
     with sync_playwright() as driver:
         executable = shutil.which("chromium")
         browser = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
@@ -115,9 +132,13 @@ def browse(url: str, edits: int) -> list[float]:
         tab.wait_for_function("document.querySelector('.sheet img')?.naturalWidth > 0")
         page_id = tab.evaluate("Object.keys(state.pages)[0]")
         tab.check("#make-up")
-        times = [drag(tab, page_id, PLACES[n % 2]) for n in range(edits)]
+        composed = [compose_seconds(tab, page_id)]
+        times = []
+        for n in range(edits):
+            times.append(drag(tab, page_id, PLACES[n % 2]))
+            composed.append(compose_seconds(tab, page_id))
         browser.close()
-    return times
+    return times, composed
 
 
 if __name__ == "__main__":
