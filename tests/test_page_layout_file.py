@@ -13,10 +13,12 @@ import pytest
 import build_pdf
 from layout.model.copy import MAKEUP_FILE
 from layout.options import DEFAULT
+from layout.output import mets
 from layout.production.batch import pack
 from layout.production.cache import page_key
 from layout.production.page_job import PageJob
 from tests.conftest import SEED
+from tests.test_outputs import usage_error
 
 MOVED = "03-kejiju.md"
 PINNED = f"""format: tabloid
@@ -34,7 +36,7 @@ def page(tmp_path):
     return directory
 
 
-def test_the_cache_key_and_a_batch_parcel_take_the_layout_file(page, tmp_path):
+def test_the_cache_key_a_batch_parcel_and_the_mets_take_the_layout_file(page, tmp_path):
     key = page_key(page, DEFAULT.cache_key())
     (page / MAKEUP_FILE).write_text(PINNED, encoding="utf-8")
     with_file = page_key(page, DEFAULT.cache_key())
@@ -43,6 +45,14 @@ def test_the_cache_key_and_a_batch_parcel_take_the_layout_file(page, tmp_path):
     assert page_key(page, DEFAULT.cache_key()) not in (key, with_file)
     parcel = pack(PageJob(page, tmp_path / "out.pdf"))
     assert parcel.files[MAKEUP_FILE] == ELSEWHERE.encode()
+    assert page / MAKEUP_FILE in mets.page_sources(page)  # the files METS says it was built from
+
+
+def test_no_output_may_overwrite_the_layout_file(page, capsys):
+    (page / MAKEUP_FILE).write_text(PINNED, encoding="utf-8")
+    err = usage_error([str(page), "--layout-out", str(page / MAKEUP_FILE)], capsys)
+    assert f"--layout-out {page / MAKEUP_FILE} is a source the build reads" in err
+    assert (page / MAKEUP_FILE).read_text(encoding="utf-8") == PINNED
 
 
 @pytest.mark.slow
